@@ -1,0 +1,60 @@
+# reliefjobs: `make run` to serve the demo, `make test` to run the suite.
+# Everything a fresh machine needs (virtualenv, Python and npm packages,
+# migrations, demo data) is set up here; nothing is installed by hand.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-browser lint format migrations-check bench install messages collectstatic clean backup restore
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v 0
+
+run: migrate
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-browser: install
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+collectstatic: install
+	$(PY) manage.py collectstatic --noinput -v 0
+
+bench: install
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

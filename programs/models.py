@@ -1,0 +1,337 @@
+"""Provinces, county offices, schemes, users, monthly reports and targets."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_jalali.db import models as jmodels
+from simple_history.models import HistoricalRecords
+
+from programs.access import Role, is_national, province_q
+from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
+from reliefjobs.lib.text import clean_display_name, normalize_name
+
+
+class NamedQuerySet(models.QuerySet):
+    def named(self, name: str):
+        """Match by normalised name (ي/ی, ك/ک, ZWNJ and spacing variants)."""
+        return self.filter(name_key=normalize_name(name))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class NamedModel(models.Model):
+    """A reference list entry matched by its normalised name."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_key = models.CharField(max_length=120, editable=False, db_index=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_display_name(self.name)
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=10, choices=Role.CHOICES, default=Role.STAFF)
+    province = models.ForeignKey(
+        "programs.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty means national scope."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Role.VALUES), name="user_role_valid"
+            ),
+        ]
+
+    @property
+    def scope_label(self) -> str:
+        return self.province.name if self.province_id else str(_("Whole country"))
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if is_national(user):
+            return self.all()
+        return self.filter(pk=getattr(user, "province_id", None) or 0)
+
+    def by_identifier(self, identifier: str):
+        """A province by ISO code («IR-19», «ir-19», «19») or Persian name."""
+        from reliefjobs.lib.text import to_latin_digits
+
+        text = to_latin_digits(str(identifier)).strip().upper()
+        if text.startswith("IR-"):
+            text = text[3:]
+        if text.isdigit():
+            return self.filter(code=f"IR-{int(text):02d}").first()
+        return self.filter(name_key=normalize_name(identifier)).first()
+
+
+class Province(models.Model):
+    code = models.CharField(_("ISO 3166-2 code"), max_length=5, unique=True)
+    name = models.CharField(_("Persian name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60)
+    name_key = models.CharField(max_length=60, unique=True, editable=False)
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_display_name(self.name)
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class CountyOfficeQuerySet(NamedQuerySet):
+    def visible_to(self, user):
+        return self.filter(province_q(user))
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+
+class CountyOffice(models.Model):
+    """A county office (اداره شهرستان). Deactivated when it closes, never deleted."""
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="offices"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    name_key = models.CharField(max_length=120, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    opened_on = jmodels.jDateField(_("opened on"), null=True, blank=True)
+    closed_on = jmodels.jDateField(_("closed on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
+
+    objects = CountyOfficeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province__code", "name"]
+        verbose_name = _("county office")
+        verbose_name_plural = _("county offices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name_key"], name="office_unique_name_in_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("An office cannot close before it opens.")})
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": _("An office cannot merge into itself.")})
+
+    def save(self, *args, **kwargs):
+        self.name = clean_display_name(self.name)
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Scheme(NamedModel):
+    """A job-creation scheme (طرح), e.g. کاریابی."""
+
+    class Meta(NamedModel.Meta):
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="scheme_unique_name")]
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(province_q(user, field="office__province"))
+
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+    def in_province(self, province):
+        return self.filter(office__province=province)
+
+
+class MonthlyReport(models.Model):
+    """One county office's figures for one Jalali month.
+
+    The per-scheme, per-bank lines hang off it (JobsFigure, loans.LoanFigure,
+    loans.ReferralFigure); the totals below are kept equal to their sums by
+    programs.services in the same transaction, so reports read one row per
+    month instead of every line.
+    """
+
+    office = models.ForeignKey(
+        CountyOffice, verbose_name=_("county office"), on_delete=models.PROTECT, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    trainees = models.PositiveBigIntegerField(_("people trained"), default=0)
+    exits = models.PositiveBigIntegerField(_("households leaving support"), default=0)
+    # Totals of the lines (maintained by services.recompute_totals).
+    jobs = models.PositiveBigIntegerField(_("jobs created"), default=0)
+    loans_count = models.PositiveBigIntegerField(_("loans paid"), default=0)
+    loans_amount_rial = models.PositiveBigIntegerField(_("loans paid (rial)"), default=0)
+    referred = models.PositiveBigIntegerField(_("referred to bank"), default=0)
+    # Optimistic locking: every save bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MonthlyReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["office", "year", "month"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "month"], name="report_unique_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_1_12"),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="report_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="report_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="report_year_month")]
+
+    def __str__(self) -> str:
+        return f"{self.office} – {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return month_label(self.year, self.month)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+
+class JobsFigure(models.Model):
+    """Jobs created in one month by one scheme."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="jobs_lines")
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT)
+    value = models.PositiveBigIntegerField(_("jobs"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jobs by scheme")
+        verbose_name_plural = _("jobs by scheme")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "scheme"], name="jobs_unique_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: {self.value}"
+
+
+class Measure(models.TextChoices):
+    JOBS = "jobs", _("Jobs created")
+    LOANS_COUNT = "loans_count", _("Loans paid")
+    LOANS_AMOUNT_RIAL = "loans_amount_rial", _("Loans paid (rial)")
+    TRAINEES = "trainees", _("People trained")
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(province_q(user))
+
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+    def province_level(self):
+        return self.filter(office__isnull=True)
+
+
+class Target(models.Model):
+    """An annual goal for a province (office empty) or one of its county offices."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    office = models.ForeignKey(
+        CountyOffice, verbose_name=_("county office"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    value = models.PositiveBigIntegerField(_("target"))
+
+    objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "province", "office", "measure"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "province", "measure"],
+                condition=Q(office__isnull=True),
+                name="target_unique_province",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "office", "measure"],
+                condition=Q(office__isnull=False),
+                name="target_unique_office",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="target_year_range"
+            ),
+            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="target_measure_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_measure_display()}: {self.value}"
+
+    def clean(self):
+        if self.office_id and self.province_id and self.office.province_id != self.province_id:
+            raise ValidationError({"office": _("The county office is not in this province.")})

@@ -1,0 +1,76 @@
+"""Shared people and places for the suite.
+
+The named people follow STYLE.md: a Zanjan staff member, a Tehran staff
+member, a Zanjan provincial manager, a national manager, an admin and an
+outsider (a logged-in user with no role in any province's data).
+"""
+
+import pytest
+
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data (31 provinces, 448 offices, default lists) once per session."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+def _user(username, role, province_code=None, **extra):
+    from programs.models import Province, User
+
+    province = Province.objects.get(code=province_code) if province_code else None
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=role, province=province, is_staff=True, **extra
+    )
+    return user
+
+
+@pytest.fixture
+def zanjan():
+    from programs.models import Province
+
+    return Province.objects.get(code="IR-19")
+
+
+@pytest.fixture
+def tehran():
+    from programs.models import Province
+
+    return Province.objects.get(code="IR-23")
+
+
+@pytest.fixture
+def zanjan_staff(db):
+    return _user("zanjan_staff", "staff", "IR-19")
+
+
+@pytest.fixture
+def tehran_staff(db):
+    return _user("tehran_staff", "staff", "IR-23")
+
+
+@pytest.fixture
+def zanjan_manager(db):
+    return _user("zanjan_manager", "manager", "IR-19")
+
+
+@pytest.fixture
+def national_manager(db):
+    return _user("national_manager", "manager")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("sysadmin", "admin", is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    from programs.models import User
+
+    return User.objects.create_user(username="outsider", password=PASSWORD, role="staff", is_staff=False,
+                                    is_active=False)
