@@ -127,7 +127,9 @@ AXES_ENABLED = not TESTING or env_bool("RELIEFJOBS_AXES_IN_TESTS", default=False
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue per area of the app (locale/<area>/fa/LC_MESSAGES/django.po),
+# compiled .mo files committed so a fresh machine needs no GNU gettext.
+LOCALE_PATHS = sorted(path for path in (BASE_DIR / "locale").glob("*") if path.is_dir())
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
 USE_TZ = True
@@ -148,6 +150,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 60 if DEBUG else 31536000
+# Without collectstatic (development, tests), serve straight from the finders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Production hardening (see `manage.py check --deploy`).
 SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=not DEBUG)
