@@ -13,3 +13,7 @@ def refresh(periods: set[tuple[int, int, int]]) -> None:
 
 def targets_changed(province_years: set[tuple[int, int]]) -> None:
     """Targets of these (province_id, year) pairs changed."""
+
+
+def rebuild() -> None:
+    """Recompute all derived data from the figures (after bulk loads such as load_demo)."""
