@@ -1,0 +1,30 @@
+"""The interface speaks Persian by default and English on request.
+
+Rules: the login page is Persian and right to left by default; choosing
+English switches the same page to English, left to right; compiled message
+catalogues are present (a fresh machine needs no GNU gettext).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+
+
+def test_compiled_catalogues_are_present():
+    catalogues = list(Path(settings.BASE_DIR, "locale").glob("*/fa/LC_MESSAGES/django.po"))
+    assert catalogues
+    for po in catalogues:
+        assert po.with_suffix(".mo").exists(), f"{po} has no compiled .mo"
+
+
+def test_login_page_is_persian_by_default(client, db):
+    response = client.get("/accounts/login/")
+    assert "ورود به سامانه اشتغال امداد" in response.text
+    assert 'dir="rtl"' in response.text
+
+
+def test_login_page_in_english_on_request(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    response = client.get("/accounts/login/")
+    assert "Log in to reliefjobs" in response.text
+    assert 'dir="ltr"' in response.text and 'lang="en"' in response.text
