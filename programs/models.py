@@ -335,3 +335,167 @@ class Target(models.Model):
     def clean(self):
         if self.office_id and self.province_id and self.office.province_id != self.province_id:
             raise ValidationError({"office": _("The county office is not in this province.")})
+
+
+# --- Monthly data entry: workflow log, settings, warnings, field notes -------
+
+
+class EntrySettings(models.Model):
+    """Admin-set rules for monthly entry (one row; `EntrySettings.load()`)."""
+
+    deadline_day = models.PositiveSmallIntegerField(
+        _("deadline day"),
+        default=10,
+        help_text=_("A month is due by this day of the following Jalali month."),
+    )
+    min_average_loan_rial = models.PositiveBigIntegerField(
+        _("smallest expected average loan (rial)"), default=50_000_000
+    )
+    max_average_loan_rial = models.PositiveBigIntegerField(
+        _("largest expected average loan (rial)"), default=5_000_000_000
+    )
+    max_jobs_per_loan = models.PositiveSmallIntegerField(_("most jobs per loan"), default=5)
+    spike_factor = models.PositiveSmallIntegerField(
+        _("spike factor"),
+        default=3,
+        help_text=_("Warn when a value is more than this many times the average of the previous 6 months."),
+    )
+
+    class Meta:
+        verbose_name = _("entry settings")
+        verbose_name_plural = _("entry settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_day__gte=1, deadline_day__lte=29), name="entry_deadline_day_1_29"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_average_loan_rial__lte=models.F("max_average_loan_rial")),
+                name="entry_loan_bounds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("entry settings"))
+
+    @classmethod
+    def load(cls) -> EntrySettings:
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings
+
+
+class TransitionAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
+    UNLOCK = "unlock", _("Unlocked")
+
+
+class ReportTransition(models.Model):
+    """One step of a month's workflow: who moved it, when, why."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=10, choices=TransitionAction.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=ReportStatus.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=ReportStatus.choices)
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        indexes = [models.Index(fields=["report", "to_status"], name="transition_report_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=TransitionAction.values), name="transition_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_action_display()}"
+
+
+class WarningConfirmation(models.Model):
+    """A warning on a month's figures that someone confirmed, with their reason."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="confirmations")
+    code = models.CharField(_("warning"), max_length=40)
+    field = models.CharField(_("field"), max_length=40, blank=True)
+    message = models.TextField(_("message"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("confirmed warning")
+        verbose_name_plural = _("confirmed warnings")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NoteArea(models.TextChoices):
+    EXECUTIVE = "executive", _("Executive")
+    BANKING = "banking", _("Banking")
+    INSURANCE = "insurance", _("Insurance")
+    OTHER = "other", _("Other")
+
+
+class NoteStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class FieldNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(province_q(user, field="office__province"))
+
+    def in_province(self, province):
+        return self.filter(office__province=province)
+
+
+class FieldNote(models.Model):
+    """An obstacle found in a field visit or meeting at a county office."""
+
+    office = models.ForeignKey(
+        CountyOffice, verbose_name=_("county office"), on_delete=models.PROTECT, related_name="notes"
+    )
+    noted_on = models.DateField(_("date"))
+    area = models.CharField(_("area"), max_length=10, choices=NoteArea.choices)
+    bank = models.ForeignKey(
+        "loans.Bank", verbose_name=_("agent bank"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    text = models.TextField(_("obstacle"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=NoteStatus.choices, default=NoteStatus.OPEN
+    )
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FieldNoteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-noted_on", "-pk"]
+        verbose_name = _("field note")
+        verbose_name_plural = _("field notes")
+        constraints = [
+            models.CheckConstraint(condition=Q(area__in=NoteArea.values), name="note_area_valid"),
+            models.CheckConstraint(condition=Q(status__in=NoteStatus.values), name="note_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(resolved_on__isnull=False),
+                name="note_resolved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.text[:40]}"
+
+    def clean(self):
+        if self.status == NoteStatus.RESOLVED and not self.resolved_on:
+            raise ValidationError({"resolved_on": _("A resolved note needs its resolution date.")})
+        if self.resolved_on and self.noted_on and self.resolved_on < self.noted_on:
+            raise ValidationError({"resolved_on": _("A note cannot be resolved before it was noted.")})
