@@ -31,7 +31,15 @@ def to_persian_digits(value: object) -> str:
 
 
 class NumberError(ValueError):
-    """A value that is not a whole number a person could mean."""
+    """A value that is not a whole number a person could mean.
+
+    `code` says why, for callers that word the reason themselves: "empty",
+    "not_number", "not_whole", "negative" or "too_large".
+    """
+
+    def __init__(self, message: str, code: str = "not_number"):
+        super().__init__(message)
+        self.code = code
 
 
 def parse_int(value: object, *, allow_negative: bool = False) -> int:
@@ -41,12 +49,12 @@ def parse_int(value: object, *, allow_negative: bool = False) -> int:
     number unless allowed, and for values beyond a 64-bit integer.
     """
     if isinstance(value, bool):
-        raise NumberError("not a number")
+        raise NumberError("not a number", "not_number")
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise NumberError("not a whole number")
+            raise NumberError("not a whole number", "not_whole")
         number = int(value)
     else:
         text = _INVISIBLE.sub("", to_latin_digits(str(value))).strip()
@@ -55,16 +63,18 @@ def parse_int(value: object, *, allow_negative: bool = False) -> int:
         if text.endswith(".0"):
             text = text[:-2]
         if not text:
-            raise NumberError("empty")
+            raise NumberError("empty", "empty")
+        if re.fullmatch(r"[+-]?\d*[.\u066b/]\d+", text):
+            raise NumberError("not a whole number", "not_whole")
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise NumberError("not a whole number")
+            raise NumberError("not a number", "not_number")
         if len(text.lstrip("+-")) > 19:
-            raise NumberError("too large")
+            raise NumberError("too large", "too_large")
         number = int(text)
     if abs(number) > MAX_INT64:
-        raise NumberError("too large")
+        raise NumberError("too large", "too_large")
     if number < 0 and not allow_negative:
-        raise NumberError("negative")
+        raise NumberError("negative", "negative")
     return number
 
 
