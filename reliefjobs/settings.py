@@ -45,12 +45,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "reliefjobs.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reliefjobs.security.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -102,8 +104,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Cached sessions: a logged-in request should not cost two extra queries.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# An inactivity timeout, not a fixed lifetime: reliefjobs.security.
+# SessionActivityMiddleware restarts it at most once a minute while in use.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith("redis://"):
