@@ -105,8 +105,22 @@ def _upsert_lines(model, values: dict[tuple, dict[str, int]], key_fields: tuple[
 
 
 def recompute_totals(report_ids: Iterable[int]) -> None:
-    """Set each report's jobs/loans/referred totals to the sum of its lines."""
+    """Set each report's jobs/loans/referred totals to the sum of its lines.
+
+    For callers that changed lines themselves (the admin): rollups and caches
+    follow too.
+    """
     ids = sorted(set(report_ids))
+    _recompute_totals(ids)
+    periods = set()
+    for chunk in _chunks(ids):
+        periods.update(
+            MonthlyReport.objects.filter(pk__in=chunk).values_list("office_id", "year", "month")
+        )
+    after_figures_changed(periods)
+
+
+def _recompute_totals(ids: list[int]) -> None:
     for chunk in _chunks(ids):
         jobs = dict(
             JobsFigure.objects.filter(report_id__in=chunk)
@@ -195,7 +209,7 @@ def apply_values(*, values: list[FigureValue], by, allow_locked: bool = False) -
         touched, MonthlyReport, ["trainees", "exits", "version", "updated_by"],
         batch_size=_CHUNK, default_user=by,
     )
-    recompute_totals(r.pk for r in touched)
+    _recompute_totals(sorted(r.pk for r in touched))
     after_figures_changed(keys)
     return len(touched)
 

@@ -119,10 +119,26 @@ if CACHE_URL.startswith("redis://"):
             "KEY_PREFIX": "reliefjobs",
         }
     }
+elif CACHE_URL == "db://":
+    # Shared by every worker with no extra service; `manage.py createcachetable` once.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "reliefjobs_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 elif CACHE_URL:
-    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://… or db://, not {CACHE_URL!r}")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process only (runserver, tests); the dashboards' entries and the
+    # sessions share it, so allow more than the default 300.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 AXES_FAILURE_LIMIT = env_int("RELIEFJOBS_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
