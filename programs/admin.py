@@ -1,11 +1,660 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+"""The Django admin for admins and provincial users: Persian, RTL, Jalali, scoped.
 
-from programs.models import CountyOffice, MonthlyReport, Province, Scheme, Target, User
+`ScopedAdmin` (with `ScopedInline` and `NormalizedSearchMixin`) is the reusable
+piece: any ModelAdmin that mixes it in limits rows, foreign-key choices and
+permissions to the user's province and role through programs.access, instead
+of Django's model permissions. `ReferenceAdmin` is the admin-only variant for
+lists every province shares (provinces, schemes, banks, funding sources).
+"""
 
-admin.site.register(User, UserAdmin)
-admin.site.register(Province)
-admin.site.register(CountyOffice)
-admin.site.register(Scheme)
-admin.site.register(MonthlyReport)
-admin.site.register(Target)
+from __future__ import annotations
+
+import django_jalali.admin  # noqa: F401  (registers the Jalali date widget for jDateField)
+import jdatetime
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_jalali.admin.filters import JDateFieldListFilter
+from simple_history.admin import SimpleHistoryAdmin
+
+from loans.models import LoanFigure, ReferralFigure
+from programs import access, services
+from programs.access import Role
+from programs.models import (
+    CountyOffice,
+    JobsFigure,
+    Measure,
+    MonthlyReport,
+    Province,
+    Scheme,
+    Target,
+    User,
+)
+from reliefjobs.lib.jalali import format_date
+from reliefjobs.lib.money import group_digits, toman_words
+from reliefjobs.lib.text import normalize_name, to_persian_digits
+
+admin.site.site_header = _("Relief agency employment system")
+admin.site.site_title = _("Relief agency employment system")
+admin.site.index_title = _("Data management")
+
+# Path from a model to its Province, for limiting foreign-key choices to the
+# user's province. Other apps add their own models here ("app_label.modelname").
+FK_SCOPE_PATHS: dict[str, str] = {
+    "programs.countyoffice": "province",
+    "programs.monthlyreport": "office__province",
+    "programs.target": "province",
+}
+
+
+# ---------------------------------------------------------------- display helpers
+def jalali(value) -> str:
+    """A date, jDate or datetime as the user reads it: «۱۳۹۸/۰۲/۰۸»."""
+    if isinstance(value, jdatetime.date):
+        return to_persian_digits(value.strftime("%Y/%m/%d"))
+    return format_date(value)
+
+
+def digits(value) -> str:
+    """A count with Persian digits and grouping: «۲٬۴۰۲»."""
+    return "" if value is None else group_digits(value)
+
+
+def role_of(user) -> str | None:
+    """The user's role for the admin; superusers count as admins."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    return Role.ADMIN if access.is_admin(user) else user.role
+
+
+def scoped_choices(model, user, queryset=None):
+    """`model`'s rows the user may pick in a form, or None when it is not scoped."""
+    queryset = model._default_manager.all() if queryset is None else queryset
+    if model is Province:
+        return queryset.filter(pk__in=Province.objects.visible_to(user).values("pk"))
+    path = FK_SCOPE_PATHS.get(model._meta.label_lower)
+    if path is None:
+        return None
+    return queryset.filter(access.province_q(user, field=path))
+
+
+class YearFilter(admin.SimpleListFilter):
+    """The Jalali years present, in Persian digits (for models with a `year`)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by("-year").values_list("year", flat=True)
+        return [(year, to_persian_digits(year)) for year in dict.fromkeys(years)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(year=value) if value and value.isdigit() else queryset
+
+
+# ---------------------------------------------------------------- reusable mixins
+class NormalizedSearchMixin:
+    """Search that also matches name keys, so «اسلامشهر», «اسلام‌شهر», Arabic ي/ك
+    and Persian digits all find the same office.
+
+    `name_key_fields`: paths to `name_key` columns, e.g. ("office__name_key",).
+    """
+
+    name_key_fields: tuple[str, ...] = ("name_key",)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = normalize_name(search_term)
+        if key and self.name_key_fields:
+            matches = queryset.none()
+            for field in self.name_key_fields:
+                matches = matches | queryset.filter(**{f"{field}__contains": key})
+            results = results | matches
+        return results, may_have_duplicates
+
+
+class ScopedAdmin:
+    """Mix into a ModelAdmin to scope it by province and role (programs.access).
+
+    Class attributes:
+    - `scope_field`: path from the model to Province ("province",
+      "office__province", "report__office__province").
+    - `view_roles`, `edit_roles`, `delete_roles`: roles allowed to view, to
+      add/change, and to delete (superusers count as Role.ADMIN). Django's
+      model permissions are not consulted.
+
+    Rows of other provinces are invisible: the changelist is filtered, and a
+    change, delete or history URL for one answers 404 (403 for history).
+    Foreign-key choices listed in FK_SCOPE_PATHS (and provinces) are limited
+    to the user's province.
+    """
+
+    scope_field = "province"
+    view_roles: tuple[str, ...] = (Role.STAFF, Role.MANAGER, Role.ADMIN)
+    edit_roles: tuple[str, ...] = (Role.STAFF, Role.ADMIN)
+    delete_roles: tuple[str, ...] = (Role.ADMIN,)
+
+    def province_id_of(self, obj) -> int | None:
+        *path, last = self.scope_field.split("__")
+        for name in path:
+            obj = getattr(obj, name, None)
+        return getattr(obj, f"{last}_id", None)
+
+    def in_scope(self, request, obj) -> bool:
+        return obj is None or access.can_view_province(request.user, self.province_id_of(obj))
+
+    def has_role(self, request, roles) -> bool:
+        return role_of(request.user) in roles
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(access.province_q(request.user, field=self.scope_field))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another province's row is "not found", never shown nor redirected with a hint.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request.user, kwargs.get("queryset"))
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return self.has_role(request, self.view_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_role(request, self.view_roles) and self.in_scope(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self.has_role(request, self.edit_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_role(request, self.edit_roles) and self.in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_role(request, self.delete_roles) and self.in_scope(request, obj)
+
+
+class ScopedInline:
+    """Mix into an InlineModelAdmin: it may do what its parent admin may change.
+
+    Set `read_only = True` for a summary that links to the rows instead.
+    """
+
+    read_only = False
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request.user, kwargs.get("queryset"))
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self.read_only and self._parent_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.read_only and self._parent_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.read_only and self._parent_admin().has_change_permission(request, obj)
+
+
+class JalaliHistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's history pages with Jalali dates and Persian labels."""
+
+    object_history_list_template = "admin/history_list_jalali.html"
+    # Reverting restores one row without its lines or derived totals.
+    allow_revert = True
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        for record in historical_records:
+            record.jalali_date = jalali(record.history_date)
+        return super().set_history_delta_changes(request, historical_records, **kwargs)
+
+    def revert_disabled(self, request, obj=None):
+        return not self.allow_revert or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if self.revert_disabled(request, obj) or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReferenceAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+    """Lists every province shares: only national admins (can_manage_reference)."""
+
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+
+    def _may(self, request) -> bool:
+        return access.can_manage_reference(request.user)
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # The models PROTECT what figures reference; Django's delete page lists it.
+        return self._may(request)
+
+
+# ---------------------------------------------------------------- reference lists
+@admin.register(Province)
+class ProvinceAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "name_en", "offices_count")
+    list_filter = ()
+    search_fields = ("code", "name", "name_en")
+
+    def get_queryset(self, request):
+
+        return super().get_queryset(request).annotate(_offices=Count("offices"))
+
+    @admin.display(description=_("county offices"), ordering="_offices")
+    def offices_count(self, obj):
+        return digits(obj._offices)
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ReferenceAdmin):
+    pass
+
+
+# ---------------------------------------------------------------- county offices
+class ReportSummaryInline(ScopedInline, admin.TabularInline):
+    """The office's months, read-only, each linking to its monthly report."""
+
+    model = MonthlyReport
+    read_only = True
+    extra = 0
+    show_change_link = True
+    fields = ("period", "status", "jobs_display", "loans_display", "amount_display")
+    readonly_fields = fields
+    ordering = ("-year", "-month")
+
+    @admin.display(description=_("month"))
+    def period(self, obj):
+        return obj.period_label
+
+    @admin.display(description=_("jobs created"))
+    def jobs_display(self, obj):
+        return digits(obj.jobs)
+
+    @admin.display(description=_("loans paid"))
+    def loans_display(self, obj):
+        return digits(obj.loans_count)
+
+    @admin.display(description=_("amount"))
+    def amount_display(self, obj):
+        return toman_words(obj.loans_amount_rial)
+
+
+class TargetSummaryInline(ScopedInline, admin.TabularInline):
+    model = Target
+    fk_name = "office"
+    read_only = True
+    extra = 0
+    show_change_link = True
+    fields = ("year_display", "measure", "value_display")
+    readonly_fields = fields
+    ordering = ("-year", "measure")
+
+    @admin.display(description=_("year"))
+    def year_display(self, obj):
+        return to_persian_digits(obj.year)
+
+    @admin.display(description=_("target"))
+    def value_display(self, obj):
+        return target_value_text(obj)
+
+
+def target_value_text(target: Target) -> str:
+    if target.measure == Measure.LOANS_AMOUNT_RIAL:
+        return toman_words(target.value)
+    return digits(target.value)
+
+
+@admin.register(CountyOffice)
+class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
+    """County offices are deactivated ("deactivate" action), never deleted."""
+
+    list_display = ("name", "province", "is_active", "opened", "closed")
+    list_filter = (
+        ("province", admin.RelatedOnlyFieldListFilter),
+        "is_active",
+        ("opened_on", JDateFieldListFilter),
+        ("closed_on", JDateFieldListFilter),
+    )
+    search_fields = ("name",)
+    list_select_related = ("province",)
+    fields = ("province", "name", "is_active", "opened_on", "closed_on", "merged_into")
+    inlines = (ReportSummaryInline, TargetSummaryInline)
+    actions = ("deactivate",)
+
+    @admin.display(description=_("opened on"), ordering="opened_on")
+    def opened(self, obj):
+        return jalali(obj.opened_on)
+
+    @admin.display(description=_("closed on"), ordering="closed_on")
+    def closed(self, obj):
+        return jalali(obj.closed_on)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Deactivate selected county offices"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        today = jdatetime.date.fromgregorian(date=timezone.localdate())
+        count = 0
+        with transaction.atomic():
+            # One save per office so that each closure is in its history.
+            for office in queryset.filter(is_active=True):
+                office.is_active = False
+                office.closed_on = office.closed_on or today
+                office._history_user = request.user
+                office.save()
+                count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s county office deactivated.",
+                "%(count)s county offices deactivated.",
+                count,
+            )
+            % {"count": to_persian_digits(count)},
+            messages.SUCCESS,
+        )
+
+
+# ---------------------------------------------------------------- monthly reports
+class FigureInline(ScopedInline, admin.TabularInline):
+    extra = 0
+
+
+class JobsFigureInline(FigureInline):
+    model = JobsFigure
+    fields = ("scheme", "value")
+
+
+class LoanFigureInline(FigureInline):
+    model = LoanFigure
+    fields = ("bank", "funding_source", "count", "amount_rial", "amount_words")
+    readonly_fields = ("amount_words",)
+
+    @admin.display(description=_("amount"))
+    def amount_words(self, obj):
+        return toman_words(obj.amount_rial) if obj.pk else ""
+
+
+class ReferralFigureInline(FigureInline):
+    model = ReferralFigure
+    fields = ("bank", "value")
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
+    """A month's lines are edited inline; totals follow through programs.services.
+
+    Approved months are read-only except for admins.
+    """
+
+    scope_field = "office__province"
+    name_key_fields = ("office__name_key",)
+    search_fields = ("office__name",)
+    list_display = (
+        "office",
+        "province",
+        "period",
+        "status",
+        "jobs_display",
+        "loans_display",
+        "amount_display",
+        "updated",
+    )
+    list_filter = (
+        ("office__province", admin.RelatedOnlyFieldListFilter),
+        "office__is_active",
+        "status",
+        YearFilter,
+    )
+    list_select_related = ("office__province",)
+    inlines = (JobsFigureInline, LoanFigureInline, ReferralFigureInline)
+    allow_revert = False
+    totals = ("jobs_display", "loans_display", "amount_display", "referred_display")
+
+    def get_fields(self, request, obj=None):
+        return ("office", "year", "month", "status", "trainees", "exits", *self.totals, "updated")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["updated", *self.totals]
+        if obj is not None:
+            # A report's month is its identity; figures move by editing lines.
+            fixed += ["office", "year", "month"]
+        if not access.is_admin(request.user):
+            fixed.append("status")
+        return fixed
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None and obj.is_locked and not access.is_admin(request.user):
+            return False
+        return allowed
+
+    @admin.display(description=_("province"), ordering="office__province__code")
+    def province(self, obj):
+        return obj.office.province
+
+    @admin.display(description=_("month"), ordering="year")
+    def period(self, obj):
+        return obj.period_label
+
+    @admin.display(description=_("jobs created"), ordering="jobs")
+    def jobs_display(self, obj):
+        return digits(obj.jobs)
+
+    @admin.display(description=_("loans paid"), ordering="loans_count")
+    def loans_display(self, obj):
+        return digits(obj.loans_count)
+
+    @admin.display(description=_("loans paid (toman)"), ordering="loans_amount_rial")
+    def amount_display(self, obj):
+        return toman_words(obj.loans_amount_rial)
+
+    @admin.display(description=_("referred to bank"))
+    def referred_display(self, obj):
+        return digits(obj.referred)
+
+    @admin.display(description=_("updated at"), ordering="updated_at")
+    def updated(self, obj):
+        return jalali(obj.updated_at)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        report = form.instance
+        # The inline lines bypass apply_values, so keep the totals and derived data here.
+        services.recompute_totals([report.pk])
+        services.after_figures_changed({(report.office_id, report.year, report.month)})
+
+    def delete_model(self, request, obj):
+        period = (obj.office_id, obj.year, obj.month)
+        super().delete_model(request, obj)
+        services.after_figures_changed({period})
+
+    def delete_queryset(self, request, queryset):
+        periods = set(queryset.values_list("office_id", "year", "month"))
+        super().delete_queryset(request, queryset)
+        services.after_figures_changed(periods)
+
+
+# ---------------------------------------------------------------- targets
+@admin.register(Target)
+class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
+    """Annual goals: set by admins, read by provincial staff and managers."""
+
+    edit_roles = (Role.ADMIN,)
+    name_key_fields = ("office__name_key", "province__name_key")
+    search_fields = ("office__name", "province__name")
+    list_display = ("year_display", "province", "office", "measure", "value_display")
+    list_filter = (
+        ("province", admin.RelatedOnlyFieldListFilter),
+        YearFilter,
+        "measure",
+    )
+    list_select_related = ("province", "office")
+
+    @admin.display(description=_("year"), ordering="year")
+    def year_display(self, obj):
+        return to_persian_digits(obj.year)
+
+    @admin.display(description=_("target"), ordering="value")
+    def value_display(self, obj):
+        return target_value_text(obj)
+
+    def _changed(self, keys):
+        from reports import rollups
+
+        rollups.targets_changed(keys)
+
+    def save_model(self, request, obj, form, change):
+        keys = {(obj.province_id, obj.year)}
+        if change:
+            old = Target.objects.filter(pk=obj.pk).values_list("province_id", "year").first()
+            keys.add(old)
+        super().save_model(request, obj, form, change)
+        self._changed(keys)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed({(obj.province_id, obj.year)})
+
+    def delete_queryset(self, request, queryset):
+        keys = set(queryset.values_list("province_id", "year"))
+        super().delete_queryset(request, queryset)
+        self._changed(keys)
+
+
+# ---------------------------------------------------------------- users
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users: national admins only. Nobody widens their own role or scope."""
+
+    list_display = ("username", "first_name", "last_name", "role", "province", "is_active")
+    list_filter = ("role", ("province", admin.RelatedOnlyFieldListFilter), "is_active")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ("role", "province")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "role", "province", "password1", "password2"),
+            },
+        ),
+    )
+    # What decides a user's reach; only a superuser may change their own.
+    self_locked_fields = (
+        "role",
+        "province",
+        "is_superuser",
+        "is_staff",
+        "groups",
+        "user_permissions",
+    )
+    superuser_only_fields = ("is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.superuser_only_fields
+            if obj is not None and obj.pk == request.user.pk:
+                fields += self.self_locked_fields
+        fields.append("last_login_jalali")
+        fields.append("date_joined_jalali")
+        return list(dict.fromkeys(fields))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # Dates in Jalali instead of Django's Gregorian date widgets.
+        return [
+            (name, {**opts, "fields": self._jalali_dates(opts["fields"])})
+            for name, opts in fieldsets
+        ]
+
+    @staticmethod
+    def _jalali_dates(fields):
+        swap = {"last_login": "last_login_jalali", "date_joined": "date_joined_jalali"}
+        return tuple(swap.get(f, f) for f in fields)
+
+    @admin.display(description=_("last login"))
+    def last_login_jalali(self, obj):
+        return jalali(obj.last_login)
+
+    @admin.display(description=_("date joined"))
+    def date_joined_jalali(self, obj):
+        return jalali(obj.date_joined)
+
+    def _may(self, request) -> bool:
+        return access.can_manage_reference(request.user)
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request) and not (obj is not None and obj.pk == request.user.pk)
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.pk == request.user.pk and not request.user.is_superuser:
+            # Belt and braces behind the read-only fields: keep what they had.
+            stored = User.objects.get(pk=obj.pk)
+            for field in ("role", "province_id", "is_superuser", "is_staff"):
+                setattr(obj, field, getattr(stored, field))
+        if not change:
+            # A new user may use the admin; what they see there is their role's.
+            obj.is_staff = True
+        super().save_model(request, obj, form, change)
