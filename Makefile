@@ -63,5 +63,16 @@ collectstatic: install
 bench: install
 	$(PY) manage.py bench
 
+# Backups of whichever database DATABASE_URL names (SQLite or PostgreSQL), as
+# portable XML: `make backup` writes backups/reliefjobs-<time>.xml.gz;
+# `make restore BACKUP=file` replaces ALL data with the file's (asks first).
+BACKUP ?= backups/reliefjobs-$(shell date +%Y%m%d-%H%M%S).xml.gz
+backup: install
+	$(PY) manage.py backup_data $(BACKUP)
+
+restore: install
+	@test -n "$(filter command line,$(origin BACKUP))" || { echo "usage: make restore BACKUP=backups/file.xml.gz"; exit 2; }
+	$(PY) manage.py restore_data $(BACKUP)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles
