@@ -1,0 +1,668 @@
+"""The one import pipeline for figures and targets files.
+
+The `import_figures` / `import_targets` commands, the web upload and the admin
+all call `import_figures()` / `import_targets()` (or `read_rows()` + `parse_*()`
+to show problems before saving). See README "Figures file" and "Targets file".
+
+Rules, in the words of the public contract:
+- CSV (UTF-8, with or without BOM) or XLSX; English headers or the Persian
+  headers of the template (`PERSIAN_HEADERS`); blank lines are skipped.
+- Every row is checked before anything is saved; a file with any bad row
+  saves nothing. Row numbers are spreadsheet row numbers (header = row 1).
+- Provinces by ISO code or Persian name; county offices, schemes, banks and
+  funding sources by normalised name (ي/ی, ك/ک, ZWNJ, spaces, digits). An
+  unknown name is an error, never a new record.
+- The same key twice in one file is an error (which of two values is meant
+  cannot be guessed); importing a key already stored replaces its value.
+- Values equal to what is stored are skipped, so re-importing a file changes
+  nothing (no new version, no history). A row that would change an approved
+  (locked) month is rejected; a row equal to the locked value is not a change
+  and is accepted, so an exported year can be edited and imported back.
+- With a user, each row must be within what programs.access lets that user
+  enter; without one (the command line) the operator is trusted.
+
+Names are resolved once per distinct spelling (dict caches) and the stored
+values are read in a few chunked queries, so 280,000 rows parse in seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from programs import access
+from programs.services import MEASURES, FigureValue, LockedMonthError, TargetValue
+from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
+from reliefjobs.lib.text import NumberError, normalize_name, parse_int
+
+FIGURE_COLUMNS = (
+    "province",
+    "county",
+    "year",
+    "month",
+    "measure",
+    "scheme",
+    "bank",
+    "funding_source",
+    "value",
+)
+TARGET_COLUMNS = ("province", "county", "year", "measure", "value")
+TARGET_MEASURES = ("jobs", "loans_count", "loans_amount_rial", "trainees")
+
+# The template's Persian headers (and a few spellings people use for them).
+PERSIAN_HEADERS = {
+    "استان": "province",
+    "شهرستان": "county",
+    "اداره شهرستان": "county",
+    "سال": "year",
+    "ماه": "month",
+    "شاخص": "measure",
+    "طرح": "scheme",
+    "بانک": "bank",
+    "بانک عامل": "bank",
+    "منبع اعتبار": "funding_source",
+    "مقدار": "value",
+}
+# Persian names accepted in the measure column besides the English codes.
+PERSIAN_MEASURES = {
+    "فرصت شغلی": "jobs",
+    "اشتغال": "jobs",
+    "تعداد تسهیلات": "loans_count",
+    "مبلغ تسهیلات": "loans_amount_rial",
+    "مبلغ تسهیلات (ریال)": "loans_amount_rial",
+    "معرفی به بانک": "referred_to_bank",
+    "آموزش مهارت": "trainees",
+    "خروج از چرخه حمایت": "exits",
+}
+# Which dimension columns each measure needs; the others must stay empty.
+DIMENSIONS = {
+    "jobs": ("scheme",),
+    "loans_count": ("bank", "funding_source"),
+    "loans_amount_rial": ("bank", "funding_source"),
+    "referred_to_bank": ("bank",),
+    "trainees": (),
+    "exits": (),
+}
+DIMENSION_COLUMNS = ("scheme", "bank", "funding_source")
+
+_HEADER_KEYS = {normalize_name(k): v for k, v in PERSIAN_HEADERS.items()} | {
+    normalize_name(c): c for c in FIGURE_COLUMNS
+}
+_MEASURE_KEYS = {normalize_name(k): v for k, v in PERSIAN_MEASURES.items()} | {
+    normalize_name(m): m for m in MEASURES
+}
+_CHUNK = 900
+_XLSX_MAGIC = b"PK\x03\x04"
+
+Row = tuple[int, dict[str, str]]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: not CSV/XLSX, empty, or wrong header."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        # The English prefix stays in every language so scripts can parse it.
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class FiguresImport:
+    values: list[FigureValue] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+    # The values that differ from what is stored (what saving would write).
+    changed: list[FigureValue] = field(default_factory=list)
+    months_touched: int = 0
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.values) - len(self.changed)
+
+
+@dataclass
+class TargetsImport:
+    values: list[TargetValue] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+    changed: list[TargetValue] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.values) - len(self.changed)
+
+
+# Reading ---------------------------------------------------------------------
+
+
+def _read_bytes(file_or_path, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(file_or_path, str | Path):
+        path = Path(file_or_path)
+        try:
+            return path.read_bytes(), filename or path.name
+        except OSError as exc:
+            raise ImportFileError(_("Cannot read the file: %(reason)s") % {"reason": exc}) from exc
+    handle: BinaryIO = file_or_path
+    if hasattr(handle, "seek"):
+        handle.seek(0)
+    data = handle.read()
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return data, filename or getattr(handle, "name", "") or ""
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_records(data: bytes) -> Iterable[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is not UTF-8 text. Save it as «CSV UTF-8» or as an Excel (.xlsx) file.")
+        ) from exc
+    sample = text[:4096]
+    delimiter = ","
+    if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
+        delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _xlsx_records(data: bytes) -> Iterable[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ImportFileError(_("The Excel file cannot be read.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def _header_map(cells: list[str], required: tuple[str, ...], known: tuple[str, ...]):
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = _HEADER_KEYS.get(normalize_name(cell.lstrip("\ufeff")))
+        if name in known and name not in columns:
+            columns[name] = index
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise ImportFileError(
+            _("The header row is missing the column(s) %(columns)s. Expected: %(expected)s")
+            % {"columns": ", ".join(missing), "expected": ",".join(known)}
+        )
+    return columns
+
+
+def read_rows(
+    file_or_path,
+    filename: str | None = None,
+    *,
+    columns: tuple[str, ...] = FIGURE_COLUMNS,
+    required: tuple[str, ...] | None = None,
+) -> list[Row]:
+    """The data rows of a CSV or XLSX file as (spreadsheet row number, {column: text}).
+
+    `file_or_path` is a path or a binary file object (an upload). The format is
+    told by content (XLSX is a zip), so a misnamed file still reads.
+    """
+    data, _name = _read_bytes(file_or_path, filename)
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    records = _xlsx_records(data) if data.startswith(_XLSX_MAGIC) else _csv_records(data)
+    if required is None:
+        required = tuple(c for c in columns if c not in DIMENSION_COLUMNS and c != "county") + (
+            ("county",) if "month" in columns else ()
+        )
+    header = None
+    rows: list[Row] = []
+    try:
+        for number, cells in enumerate(records, start=1):
+            cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in cells]
+            if not any(cells):
+                continue
+            if header is None:
+                header = _header_map(cells, required, columns)
+                continue
+            rows.append(
+                (
+                    number,
+                    {name: (cells[i] if i < len(cells) else "") for name, i in header.items()},
+                )
+            )
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
+        ) from exc
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    if not rows:
+        raise ImportFileError(_("The file has a header but no data rows."))
+    return rows
+
+
+# Resolving names -------------------------------------------------------------
+
+
+class _Names:
+    """Reference lists loaded once; each distinct spelling is resolved once."""
+
+    def __init__(self, user):
+        from loans.models import Bank, FundingSource
+        from programs.models import CountyOffice, Province, Scheme
+
+        self.user = user
+        self._province_model = Province
+        self._provinces: dict[str, object] = {}
+        self._offices = {
+            (o.province_id, o.name_key): o for o in CountyOffice.objects.select_related("province")
+        }
+        self.offices_by_id = {o.pk: o for o in self._offices.values()}
+        self._office_cache: dict[tuple[int, str], object] = {}
+        self._lists = {
+            "scheme": {s.name_key: s.pk for s in Scheme.objects.all()},
+            "bank": {b.name_key: b.pk for b in Bank.objects.all()},
+            "funding_source": {f.name_key: f.pk for f in FundingSource.objects.all()},
+        }
+        self._list_cache: dict[tuple[str, str], int | None] = {}
+        self._allowed: dict[tuple[str, int], bool] = {}
+
+    def province(self, text: str):
+        if text not in self._provinces:
+            self._provinces[text] = self._province_model.objects.by_identifier(text)
+        return self._provinces[text]
+
+    def office(self, province, text: str):
+        key = (province.pk, text)
+        if key not in self._office_cache:
+            self._office_cache[key] = self._offices.get((province.pk, normalize_name(text)))
+        return self._office_cache[key]
+
+    def dimension(self, column: str, text: str) -> int | None:
+        key = (column, text)
+        if key not in self._list_cache:
+            self._list_cache[key] = self._lists[column].get(normalize_name(text))
+        return self._list_cache[key]
+
+    def may(self, what: str, province) -> bool:
+        if self.user is None:
+            return True
+        key = (what, province.pk)
+        if key not in self._allowed:
+            if what == "figures":
+                allowed = access.can_enter_figures(self.user, province)
+            else:
+                allowed = access.is_admin(self.user) and access.can_view_province(
+                    self.user, province
+                )
+            self._allowed[key] = allowed
+        return self._allowed[key]
+
+
+def _number_reason(exc: NumberError, text: str) -> str:
+    reasons = {
+        "empty": _("the value is empty"),
+        "negative": _("the value %(value)s is negative"),
+        "too_large": _("the value %(value)s is too large"),
+        "not_whole": _("the value %(value)s is not a whole number"),
+    }
+    return reasons.get(exc.code, _("the value %(value)s is not a number")) % {"value": f"«{text}»"}
+
+
+class _RowProblem(Exception):
+    pass
+
+
+class _Parser:
+    """Shared checks of one row's province, county, year, month, measure and value."""
+
+    def __init__(self, user, what: str):
+        self.names = _Names(user)
+        self.what = what
+        self._ints: dict[tuple[str, str], int] = {}
+
+    def province(self, row: dict[str, str]):
+        text = row.get("province", "")
+        if not text:
+            raise _RowProblem(_("the province is empty"))
+        province = self.names.province(text)
+        if province is None:
+            raise _RowProblem(_("unknown province «%(name)s»") % {"name": text})
+        if not self.names.may(self.what, province):
+            if self.what == "figures":
+                message = _("you may not import figures for %(province)s")
+            else:
+                message = _("you may not set targets for %(province)s")
+            raise _RowProblem(message % {"province": province.name})
+        return province
+
+    def office(self, province, text: str):
+        office = self.names.office(province, text)
+        if office is None:
+            raise _RowProblem(
+                _("unknown county office «%(name)s» in %(province)s")
+                % {"name": text, "province": province.name}
+            )
+        return office
+
+    def _int(self, column: str, text: str) -> int:
+        key = (column, text)
+        if key not in self._ints:
+            if not text:
+                raise _RowProblem(_("the %(column)s is empty") % {"column": _column_label(column)})
+            try:
+                number = parse_int(text)
+            except NumberError as exc:
+                raise _RowProblem(
+                    _("the %(column)s «%(value)s» is not a number")
+                    % {"column": _column_label(column), "value": text}
+                ) from exc
+            if column == "year" and not MIN_YEAR <= number <= MAX_YEAR:
+                raise _RowProblem(
+                    _("the year %(value)s is not a Jalali year between %(min)s and %(max)s")
+                    % {"value": text, "min": MIN_YEAR, "max": MAX_YEAR}
+                )
+            if column == "month" and not 1 <= number <= 12:
+                raise _RowProblem(
+                    _("the month %(value)s is not between 1 and 12") % {"value": text}
+                )
+            self._ints[key] = number
+        return self._ints[key]
+
+    def year(self, row):
+        return self._int("year", row.get("year", ""))
+
+    def month(self, row):
+        return self._int("month", row.get("month", ""))
+
+    def measure(self, row, allowed: tuple[str, ...]) -> str:
+        text = row.get("measure", "")
+        measure = _MEASURE_KEYS.get(normalize_name(text))
+        if measure not in allowed:
+            raise _RowProblem(
+                _("unknown measure «%(value)s» (expected one of %(allowed)s)")
+                % {"value": text, "allowed": ", ".join(allowed)}
+            )
+        return measure
+
+    @staticmethod
+    def value(row) -> int:
+        text = row.get("value", "")
+        try:
+            return parse_int(text)
+        except NumberError as exc:
+            raise _RowProblem(_number_reason(exc, text)) from exc
+
+
+def _column_label(column: str) -> str:
+    return {"year": _("year"), "month": _("month"), "value": _("value")}.get(column, column)
+
+
+def _dimension_label(column: str) -> str:
+    return {"scheme": _("scheme"), "bank": _("bank"), "funding_source": _("funding source")}[column]
+
+
+def _period_label(year: int, month: int) -> str:
+    return month_label(year, month, persian=(get_language() or "fa").startswith("fa"))
+
+
+def _duplicate(row: int, first: int) -> RowError:
+    return RowError(row, _("the same figure is already given in row %(row)s") % {"row": first})
+
+
+# Figures ---------------------------------------------------------------------
+
+
+def parse_figures(rows: list[Row], *, user=None) -> FiguresImport:
+    """Check every row and resolve it to a FigureValue; nothing is written."""
+    parser = _Parser(user, "figures")
+    names = parser.names
+    result = FiguresImport(row_count=len(rows))
+    seen: dict[tuple, int] = {}
+    for number, row in rows:
+        try:
+            province = parser.province(row)
+            county = row.get("county", "")
+            if not county:
+                raise _RowProblem(_("the county office is empty"))
+            office = parser.office(province, county)
+            year, month = parser.year(row), parser.month(row)
+            measure = parser.measure(row, MEASURES)
+            needed = DIMENSIONS[measure]
+            ids: dict[str, int | None] = {}
+            for column in DIMENSION_COLUMNS:
+                text = row.get(column, "")
+                if column in needed:
+                    if not text:
+                        raise _RowProblem(
+                            _("«%(measure)s» needs a %(column)s")
+                            % {"measure": measure, "column": _dimension_label(column)}
+                        )
+                    ids[column] = names.dimension(column, text)
+                    if ids[column] is None:
+                        raise _RowProblem(
+                            _("unknown %(column)s «%(name)s»")
+                            % {"column": _dimension_label(column), "name": text}
+                        )
+                elif text:
+                    raise _RowProblem(
+                        _("«%(measure)s» takes no %(column)s (found «%(name)s»)")
+                        % {"measure": measure, "column": _dimension_label(column), "name": text}
+                    )
+            value = parser.value(row)
+        except _RowProblem as problem:
+            result.errors.append(RowError(number, str(problem)))
+            continue
+        figure = FigureValue(
+            office_id=office.pk,
+            year=year,
+            month=month,
+            measure=measure,
+            value=value,
+            scheme_id=ids.get("scheme"),
+            bank_id=ids.get("bank"),
+            funding_source_id=ids.get("funding_source"),
+        )
+        key = (
+            *figure.report_key,
+            measure,
+            figure.scheme_id,
+            figure.bank_id,
+            figure.funding_source_id,
+        )
+        if key in seen:
+            result.errors.append(_duplicate(number, seen[key]))
+            continue
+        seen[key] = number
+        result.values.append(figure)
+    _compare_with_stored(result, seen, names)
+    return result
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_figures(keys: set[tuple[int, int, int]]):
+    """Stored reports and line values of these (office, year, month) keys, in a few queries."""
+    from loans.models import LoanFigure, ReferralFigure
+    from programs.models import JobsFigure, MonthlyReport
+
+    reports = {}
+    years = sorted({k[1] for k in keys})
+    for chunk in _chunks(sorted({k[0] for k in keys})):
+        for rid, office_id, year, month, status, trainees, exits in MonthlyReport.objects.filter(
+            office_id__in=chunk, year__in=years
+        ).values_list("pk", "office_id", "year", "month", "status", "trainees", "exits"):
+            if (office_id, year, month) in keys:
+                reports[(office_id, year, month)] = (rid, status, trainees, exits)
+    ids = sorted(r[0] for r in reports.values())
+    jobs, loans, referrals = {}, {}, {}
+    for chunk in _chunks(ids):
+        for rid, scheme_id, value in JobsFigure.objects.filter(report_id__in=chunk).values_list(
+            "report_id", "scheme_id", "value"
+        ):
+            jobs[(rid, scheme_id)] = value
+        for rid, bank_id, source_id, count, amount in LoanFigure.objects.filter(
+            report_id__in=chunk
+        ).values_list("report_id", "bank_id", "funding_source_id", "count", "amount_rial"):
+            loans[(rid, bank_id, source_id)] = (count, amount)
+        for rid, bank_id, value in ReferralFigure.objects.filter(report_id__in=chunk).values_list(
+            "report_id", "bank_id", "value"
+        ):
+            referrals[(rid, bank_id)] = value
+    return reports, jobs, loans, referrals
+
+
+def _stored_value(v: FigureValue, report, jobs, loans, referrals) -> int | None:
+    """The stored value for this figure's key, or None if nothing is stored."""
+    if report is None:
+        return None
+    rid, _status, trainees, exits = report
+    if v.measure == "jobs":
+        return jobs.get((rid, v.scheme_id))
+    if v.measure in ("loans_count", "loans_amount_rial"):
+        line = loans.get((rid, v.bank_id, v.funding_source_id))
+        return None if line is None else line[0 if v.measure == "loans_count" else 1]
+    if v.measure == "referred_to_bank":
+        return referrals.get((rid, v.bank_id))
+    return trainees if v.measure == "trainees" else exits
+
+
+def _compare_with_stored(result: FiguresImport, row_of: dict[tuple, int], names: _Names) -> None:
+    """Fill result.changed; a change to an approved month is a row error."""
+    from programs.models import ReportStatus
+
+    if not result.values:
+        return
+    reports, jobs, loans, referrals = _stored_figures({v.report_key for v in result.values})
+    for v in result.values:
+        report = reports.get(v.report_key)
+        if _stored_value(v, report, jobs, loans, referrals) == v.value:
+            continue
+        if report is not None and report[1] == ReportStatus.APPROVED:
+            key = (*v.report_key, v.measure, v.scheme_id, v.bank_id, v.funding_source_id)
+            office = names.offices_by_id[v.office_id]
+            result.errors.append(
+                RowError(
+                    row_of[key],
+                    _("%(office)s, %(period)s is approved and locked")
+                    % {"office": office.name, "period": _period_label(v.year, v.month)},
+                )
+            )
+            continue
+        result.changed.append(v)
+    result.errors.sort(key=lambda e: e.row)
+
+
+def import_figures(file_or_path, *, filename=None, user=None, dry_run=False) -> FiguresImport:
+    """Read, check and (unless dry_run or any row is bad) save a figures file atomically."""
+    from programs import services
+
+    result = parse_figures(read_rows(file_or_path, filename), user=user)
+    if result.errors or dry_run or not result.changed:
+        return result
+    try:
+        with transaction.atomic():
+            result.months_touched = services.apply_values(values=result.changed, by=user)
+    except LockedMonthError as exc:  # approved between reading and writing
+        raise ImportFileError(str(exc)) from exc
+    result.saved = True
+    return result
+
+
+# Targets ---------------------------------------------------------------------
+
+
+def parse_targets(rows: list[Row], *, user=None) -> TargetsImport:
+    """Check every row of a targets file; county empty means a province target."""
+    from programs.models import Target
+
+    parser = _Parser(user, "targets")
+    result = TargetsImport(row_count=len(rows))
+    seen: dict[tuple, int] = {}
+    for number, row in rows:
+        try:
+            province = parser.province(row)
+            county = row.get("county", "")
+            office = parser.office(province, county) if county else None
+            year = parser.year(row)
+            measure = parser.measure(row, TARGET_MEASURES)
+            value = parser.value(row)
+        except _RowProblem as problem:
+            result.errors.append(RowError(number, str(problem)))
+            continue
+        target = TargetValue(
+            year=year,
+            province_id=province.pk,
+            measure=measure,
+            value=value,
+            office_id=office.pk if office else None,
+        )
+        key = (year, province.pk, target.office_id, measure)
+        if key in seen:
+            result.errors.append(_duplicate(number, seen[key]))
+            continue
+        seen[key] = number
+        result.values.append(target)
+    if result.values:
+        years = sorted({v.year for v in result.values})
+        stored = {
+            (t.year, t.province_id, t.office_id, t.measure): t.value
+            for t in Target.objects.filter(year__in=years).only(
+                "year", "province_id", "office_id", "measure", "value"
+            )
+        }
+        result.changed = [
+            v
+            for v in result.values
+            if stored.get((v.year, v.province_id, v.office_id, v.measure)) != v.value
+        ]
+    return result
+
+
+def import_targets(file_or_path, *, filename=None, user=None, dry_run=False) -> TargetsImport:
+    """Read, check and (unless dry_run or any row is bad) save a targets file atomically."""
+    from programs import services
+
+    rows = read_rows(file_or_path, filename, columns=TARGET_COLUMNS)
+    result = parse_targets(rows, user=user)
+    if result.errors or dry_run or not result.changed:
+        return result
+    with transaction.atomic():
+        services.apply_targets(values=result.changed, by=user)
+    result.saved = True
+    return result
