@@ -1,0 +1,280 @@
+"""Writes of monthly data entry: saving a month's form and moving it through
+the workflow (draft → submitted → approved, or returned; an admin unlocks).
+
+Figures are written only through programs.services.apply_values; this module
+adds the optimistic lock, the edit rules of each status, the workflow log and
+the confirmed warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loans.models import LoanFigure, ReferralFigure
+from programs import access
+from programs.entry_queries import SCALARS, parse_key, report_values
+from programs.models import (
+    JobsFigure,
+    MonthlyReport,
+    ReportStatus,
+    ReportTransition,
+    TransitionAction,
+    WarningConfirmation,
+)
+from programs.services import FigureValue, LockedMonthError, StaleReportError, apply_values
+
+
+class WorkflowError(Exception):
+    """A step the month's current status does not allow (message is for the user)."""
+
+
+class StaleMonthError(StaleReportError):
+    """Someone saved the month after this form was opened."""
+
+    def __init__(self, *, changes: list[tuple[str, int | None, int | None]], report: MonthlyReport):
+        self.changes = changes  # (grid key, value the form started from, value now)
+        self.report = report
+        super().__init__(_("Someone else saved this month after you opened it."))
+
+
+@dataclass(frozen=True)
+class EntryWarning:
+    """A plausibility warning that a person may confirm with a reason."""
+
+    code: str
+    field: str
+    message: str
+
+
+def editable_statuses(user) -> tuple[str, ...]:
+    """Staff edit drafts and returned months; an admin may also correct a submitted one."""
+    if access.is_admin(user):
+        return (ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED)
+    return (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def can_edit(user, report: MonthlyReport | None, office) -> bool:
+    if not access.can_enter_figures(user, office.province_id):
+        return False
+    return report is None or report.status in editable_statuses(user)
+
+
+def _figure_values(office, year, month, values, existing) -> list[FigureValue]:
+    """The form's values as figure rows; a zero is written only over an existing line."""
+    rows = []
+    for key, value in values.items():
+        if not value and key not in existing and key not in SCALARS:
+            continue
+        measure, scheme_id, bank_id, source_id = parse_key(key)
+        rows.append(
+            FigureValue(
+                office_id=office.pk,
+                year=year,
+                month=month,
+                measure=measure,
+                value=value,
+                scheme_id=scheme_id,
+                bank_id=bank_id,
+                funding_source_id=source_id,
+            )
+        )
+    return rows
+
+
+def _stamp_reason(report: MonthlyReport, by, since, reason: str) -> None:
+    """apply_values writes history in bulk without a reason; attach this save's reason."""
+    for model in (JobsFigure, LoanFigure, ReferralFigure):
+        model.history.filter(report_id=report.pk, history_date__gte=since, history_user=by).update(
+            history_change_reason=reason[:100]
+        )
+    MonthlyReport.history.filter(id=report.pk, history_date__gte=since, history_user=by).update(
+        history_change_reason=reason[:100]
+    )
+
+
+@transaction.atomic
+def save_month(
+    *,
+    office,
+    year: int,
+    month: int,
+    values: dict[str, int],
+    by,
+    expected_version: int,
+    base_values: dict[str, int] | None = None,
+    warnings: list[EntryWarning] = (),
+    reason: str = "",
+) -> MonthlyReport:
+    """Save a month's form. `values` maps every grid key of the form to its value
+    (an emptied field is 0). Refuses a stale form (StaleMonthError listing what
+    changed), a month the user may not edit, and approved months."""
+    report = (
+        MonthlyReport.objects.select_for_update()
+        .filter(office=office, year=year, month=month)
+        .first()
+    )
+    if not access.can_enter_figures(by, office.province_id):
+        raise PermissionDenied
+    current = report_values([report.pk])[report.pk] if report else {}
+    if (report.version if report else 0) != expected_version:
+        base = base_values or {}
+        changed = [
+            (key, base.get(key), current.get(key))
+            for key in sorted(set(base) | set(current))
+            if (base.get(key) or 0) != (current.get(key) or 0)
+        ]
+        raise StaleMonthError(changes=changed, report=report)
+    if report and report.status == ReportStatus.APPROVED:
+        raise LockedMonthError(_("This month is approved and locked."))
+    if report and report.status not in editable_statuses(by):
+        raise WorkflowError(_("A submitted month cannot be edited; ask a manager to return it."))
+    since = timezone.now()
+    apply_values(values=_figure_values(office, year, month, values, current), by=by)
+    report = MonthlyReport.objects.get(office=office, year=year, month=month)
+    if reason:
+        _stamp_reason(report, by, since, reason)
+    for warning in warnings:
+        confirmation = WarningConfirmation(
+            report=report,
+            code=warning.code,
+            field=warning.field,
+            message=warning.message,
+            reason=reason,
+            by=by,
+        )
+        confirmation.full_clean()
+        confirmation.save()
+    return report
+
+
+def _move(*, report, by, action, to_status, allowed_from, comment="") -> MonthlyReport:
+    locked = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in allowed_from:
+        raise WorkflowError(
+            _("This month is %(status)s; that step is not possible now.")
+            % {"status": locked.get_status_display()}
+        )
+    transition = ReportTransition(
+        report=locked,
+        action=action,
+        from_status=locked.status,
+        to_status=to_status,
+        by=by,
+        comment=comment,
+    )
+    locked.status = to_status
+    # A status change makes any open form stale, so nobody saves over it.
+    locked.version += 1
+    locked.updated_by = by
+    locked._history_user = by
+    locked._change_reason = (comment or transition.get_action_display())[:100]
+    locked.full_clean()
+    locked.save()
+    transition.full_clean()
+    transition.save()
+    return locked
+
+
+@transaction.atomic
+def submit_report(*, report: MonthlyReport, by, comment: str = "") -> MonthlyReport:
+    if not access.can_enter_figures(by, report.office.province_id):
+        raise PermissionDenied
+    return _move(
+        report=report,
+        by=by,
+        action=TransitionAction.SUBMIT,
+        to_status=ReportStatus.SUBMITTED,
+        allowed_from=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def approve_report(*, report: MonthlyReport, by, comment: str = "") -> MonthlyReport:
+    if not access.can_approve(by, report.office.province_id):
+        raise PermissionDenied
+    return _move(
+        report=report,
+        by=by,
+        action=TransitionAction.APPROVE,
+        to_status=ReportStatus.APPROVED,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def return_report(*, report: MonthlyReport, by, comment: str) -> MonthlyReport:
+    if not access.can_approve(by, report.office.province_id):
+        raise PermissionDenied
+    if not comment.strip():
+        raise WorkflowError(_("Say why the month is returned."))
+    return _move(
+        report=report,
+        by=by,
+        action=TransitionAction.RETURN,
+        to_status=ReportStatus.RETURNED,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def unlock_report(*, report: MonthlyReport, by, reason: str) -> MonthlyReport:
+    """An admin reopens an approved month; it goes back to staff as returned."""
+    if not (access.is_admin(by) and access.can_view_province(by, report.office.province_id)):
+        raise PermissionDenied
+    if not reason.strip():
+        raise WorkflowError(_("Say why the month is unlocked."))
+    return _move(
+        report=report,
+        by=by,
+        action=TransitionAction.UNLOCK,
+        to_status=ReportStatus.RETURNED,
+        allowed_from=(ReportStatus.APPROVED,),
+        comment=reason.strip(),
+    )
+
+
+def allowed_actions(user, report: MonthlyReport | None) -> list[str]:
+    """The workflow buttons to show this user for this month."""
+    if report is None:
+        return []
+    province_id = report.office.province_id
+    actions = []
+    if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and access.can_enter_figures(
+        user, province_id
+    ):
+        actions.append(TransitionAction.SUBMIT)
+    if report.status == ReportStatus.SUBMITTED and access.can_approve(user, province_id):
+        actions += [TransitionAction.APPROVE, TransitionAction.RETURN]
+    if (
+        report.status == ReportStatus.APPROVED
+        and access.is_admin(user)
+        and access.can_view_province(user, province_id)
+    ):
+        actions.append(TransitionAction.UNLOCK)
+    return actions
+
+
+@transaction.atomic
+def save_field_note(*, note, by):
+    """Create or update a field note; only people who work on the province may."""
+    from programs.models import NoteStatus
+
+    province_id = note.office.province_id
+    if not (access.can_enter_figures(by, province_id) or access.can_approve(by, province_id)):
+        raise PermissionDenied
+    if note.pk is None:
+        note.created_by = by
+    if note.status == NoteStatus.OPEN:
+        note.resolved_on = None
+    note._history_user = by
+    note.full_clean()
+    note.save()
+    return note
