@@ -1,6 +1,7 @@
 """Settings for reliefjobs, read from the environment (see README, "Configuration")."""
 
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -163,6 +164,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/vazirmatn", _VAZIRMATN / "fonts" / "webfonts"),
     ("vendor/vazirmatn-fd", _VAZIRMATN / "misc" / "Farsi-Digits" / "fonts" / "webfonts"),
+    # plotly.js as shipped inside the installed Python package `plotly`, never a CDN.
+    ("vendor/plotly", Path(find_spec("plotly").origin).parent / "package_data"),
 ]
 # django-jalali's admin CSS names images it does not ship, which the manifest
 # storage refuses; the compressed (non-manifest) storage serves it fine.

@@ -1,0 +1,999 @@
+"""Plotly figures and their data tables, built server-side once per view.
+
+Every chart is a `Chart`: an id, a title, the figure as plain JSON data (for
+`json_script` and static/js/dashboard.js) and the `Table` of exactly the
+numbers it draws (shown on demand and exported to CSV/XLSX).
+
+Conventions (see the dashboards issue): months are Jalali category labels,
+every number a user reads is in Persian digits with «٬» separators (ticks and
+hover text are formatted here, not by Plotly), the layout is right-to-left
+(value axis on the right, time running right to left, legend at top right),
+the font is Vazirmatn FD, the palette is Okabe-Ito (colour-blind safe) and a
+target is always drawn differently from an actual (a vermillion tick or a
+dashed line, never a bar).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from reliefjobs.lib.jalali import month_label, month_name
+from reliefjobs.lib.money import group_digits, rial_to_toman, short_toman
+from reliefjobs.lib.text import to_persian_digits
+from reports import progress, tilemap
+
+FONT = "Vazirmatn FD, Vazirmatn, Tahoma, sans-serif"
+# Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
+BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+    "#000000",
+)
+PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK]
+ACTUAL, TARGET, PROJECTION, LAST_YEAR = BLUE, VERMILLION, GREEN, SKY
+
+
+@dataclass
+class Table:
+    """A chart's numbers: headers and rows of raw values (int, float, str or None)."""
+
+    headers: list[str]
+    rows: list[list]
+    # How each column reads: "text", "int", "rial" (shown in toman), "pct", "dec".
+    kinds: list[str] = field(default_factory=list)
+
+    def display_rows(self) -> list[list[tuple[str, str]]]:
+        """Rows as (kind, Persian text) cells for the page's table."""
+        kinds = self.kinds or ["text"] * len(self.headers)
+        return [[(k, _display(k, v)) for k, v in zip(kinds, row, strict=True)] for row in self.rows]
+
+
+def _display(kind: str, value) -> str:
+    if value is None:
+        return "—"
+    if kind == "int":
+        return fa_int(value)
+    if kind == "rial":
+        return fa_toman(value)
+    if kind == "pct":
+        return fa_pct(value)
+    if kind == "dec":
+        return fa_decimal(value, 2)
+    return str(value)
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    figure: dict
+    table: Table
+    # Place name → URL of its own dashboard (drill-down from bars, tiles and table rows).
+    links: dict = field(default_factory=dict)
+
+
+# Numbers as people read them ------------------------------------------------
+
+
+def fa_int(value: int | None) -> str:
+    return "—" if value is None else group_digits(int(value))
+
+
+def fa_pct(value: float | None) -> str:
+    return "—" if value is None else f"{to_persian_digits(round(value))}٪"
+
+
+def fa_decimal(value: float | None, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{places}f}".replace(",", "٬").replace(".", "٫")
+    return to_persian_digits(text)
+
+
+def fa_toman(rial: int | None) -> str:
+    return "—" if rial is None else short_toman(int(rial))
+
+
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `top` (about `count` of them)."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    n = math.ceil(top / step)
+    return [round(i * step, 10) for i in range(n + 1)]
+
+
+def _toman_tick(toman: float) -> str:
+    return short_toman(int(toman) * 10).replace(" تومان", "") if toman else to_persian_digits(0)
+
+
+def _axis(values: list[float], fmt=fa_int, **extra) -> dict:
+    """A value axis with Persian tick labels computed here (Plotly would print Latin digits)."""
+    ticks = nice_ticks(max([v for v in values if v is not None] or [0]))
+    return {
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [fmt(t) for t in ticks],
+        "range": [0, ticks[-1] * 1.02],
+        "gridcolor": "#e3e7ec",
+        "zeroline": False,
+        **extra,
+    }
+
+
+def _layout(height: int = 420, **extra) -> dict:
+    layout = {
+        "template": "none",
+        "font": {"family": FONT, "size": 13, "color": "#1f2933"},
+        "separators": "٫٬",
+        "height": height,
+        "margin": {"l": 24, "r": 24, "t": 40, "b": 48},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "legend": {
+            "orientation": "h",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
+        "hoverlabel": {"font": {"family": FONT}, "align": "right"},
+        "showlegend": True,
+    }
+    layout.update(extra)
+    return layout
+
+
+def _figure(traces: list, layout: dict) -> dict:
+    # to_json validates against the plotly.js schema, then plain JSON data
+    # goes to the template (json_script) and the cache.
+    return json.loads(go.Figure(data=traces, layout=layout).to_json())
+
+
+def _hover(lines: list[str]) -> str:
+    return "<br>".join(lines)
+
+
+# Goal vs actual by place ----------------------------------------------------
+
+
+def ranked(rows: list[dict]) -> list[dict]:
+    """Rows sorted by achievement (no target last), each with `achievement` added."""
+    out = [{**r, "achievement": progress.achievement(r["jobs"], r["target_jobs"])} for r in rows]
+    out.sort(
+        key=lambda r: (r["achievement"] is None, -(r["achievement"] or 0), -r["jobs"], r["name"])
+    )
+    return out
+
+
+def goal_vs_actual(
+    chart_id: str, title: str, rows: list[dict], place_header: str, link=None
+) -> Chart:
+    """Horizontal bars of jobs per place, best achievement on top, target as a tick."""
+    rows = ranked(rows)
+    links = {r["name"]: link(r) for r in rows} if link else {}
+    names = [r["name"] for r in rows]
+    hover = [
+        _hover(
+            [
+                f"<b>{r['name']}</b>",
+                f"{_('Jobs created')}: {fa_int(r['jobs'])}",
+                f"{_('Target')}: {fa_int(r['target_jobs'])}",
+                f"{_('Achieved')}: {fa_pct(r['achievement'])}",
+            ]
+        )
+        for r in rows
+    ]
+    bars = go.Bar(
+        name=_("Jobs created"),
+        x=[r["jobs"] for r in rows],
+        y=names,
+        orientation="h",
+        marker={"color": ACTUAL},
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+        text=[fa_pct(r["achievement"]) if r["achievement"] is not None else "" for r in rows],
+        textposition="inside",
+        insidetextanchor="start",
+        textfont={"color": "#ffffff"},
+        customdata=[links.get(n) for n in names] if links else None,
+    )
+    with_target = [r for r in rows if r["target_jobs"] is not None]
+    targets = go.Scatter(
+        name=_("Target"),
+        x=[r["target_jobs"] for r in with_target],
+        y=[r["name"] for r in with_target],
+        mode="markers",
+        marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 4, "color": TARGET}},
+        hovertext=[hover[rows.index(r)] for r in with_target],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+    values = [r["jobs"] for r in rows] + [r["target_jobs"] for r in with_target]
+    layout = _layout(
+        height=max(320, 28 * len(rows) + 110),
+        bargap=0.25,
+        # RTL: names on the right, bars growing leftwards from them.
+        xaxis=_axis(values, autorange=None, **{"side": "bottom"}),
+        yaxis={"side": "right", "autorange": "reversed", "automargin": True, "type": "category"},
+    )
+    layout["xaxis"]["range"] = list(reversed(layout["xaxis"]["range"]))
+    table = Table(
+        headers=[
+            _("Rank"),
+            place_header,
+            _("Jobs created"),
+            _("Jobs target"),
+            _("Achieved (%)"),
+            _("Loans paid"),
+            _("Loans paid (rial)"),
+            _("People trained"),
+            _("Households leaving support"),
+        ],
+        rows=[
+            [
+                i + 1,
+                r["name"],
+                r["jobs"],
+                r["target_jobs"],
+                None if r["achievement"] is None else round(r["achievement"], 1),
+                r["loans_count"],
+                r["loans_amount_rial"],
+                r["trainees"],
+                r["exits"],
+            ]
+            for i, r in enumerate(rows)
+        ],
+        kinds=["int", "text", "int", "int", "pct", "int", "rial", "int", "int"],
+    )
+    return Chart(chart_id, title, _figure([bars, targets], layout), table, links)
+
+
+def achievement_map(rows: list[dict], link=None) -> Chart:
+    """The tile-grid map: one square per province coloured by achievement."""
+    by_code = {
+        r["code"]: {**r, "achievement": progress.achievement(r["jobs"], r["target_jobs"])}
+        for r in rows
+    }
+    cap = 120
+    grid_any = [[None] * tilemap.COLUMNS for _ in range(tilemap.ROWS)]
+    grid_pct = [[None] * tilemap.COLUMNS for _ in range(tilemap.ROWS)]
+    xs, ys, labels, hovers, colours, urls = [], [], [], [], [], []
+    for code, (row, col) in tilemap.TILES.items():
+        r = by_code.get(code)
+        if r is None:
+            continue
+        grid_any[row][col] = 0
+        if r["achievement"] is not None:
+            grid_pct[row][col] = min(r["achievement"], cap)
+        xs.append(col)
+        ys.append(row)
+        labels.append(f"{r['name']}<br>{fa_pct(r['achievement'])}")
+        hovers.append(
+            _hover(
+                [
+                    f"<b>{r['name']}</b>",
+                    f"{_('Jobs created')}: {fa_int(r['jobs'])}",
+                    f"{_('Target')}: {fa_int(r['target_jobs'])}",
+                    f"{_('Achieved')}: {fa_pct(r['achievement'])}",
+                ]
+            )
+        )
+        dark = r["achievement"] is not None and r["achievement"] < 55
+        colours.append("#ffffff" if dark else "#1f2933")
+        urls.append(link(r) if link else None)
+    ticks = [0, 30, 60, 90, 120]
+    base = go.Heatmap(
+        z=grid_any,
+        colorscale=[[0, "#d9dee5"], [1, "#d9dee5"]],
+        showscale=False,
+        xgap=4,
+        ygap=4,
+        hoverinfo="skip",
+    )
+    heat = go.Heatmap(
+        z=grid_pct,
+        zmin=0,
+        zmax=cap,
+        colorscale="Cividis",
+        xgap=4,
+        ygap=4,
+        hoverinfo="skip",
+        colorbar={
+            "title": {"text": _("Achieved (%)"), "side": "top"},
+            "tickmode": "array",
+            "tickvals": ticks,
+            "ticktext": [fa_pct(t) + ("+" if t == cap else "") for t in ticks],
+            "x": -0.02,
+            "xanchor": "right",
+            "len": 0.8,
+            "thickness": 14,
+        },
+    )
+    text = go.Scatter(
+        x=xs,
+        y=ys,
+        mode="text",
+        text=labels,
+        textfont={"color": colours, "size": 11},
+        hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False,
+        customdata=urls if link else None,
+    )
+    hidden = {"visible": False, "fixedrange": True}
+    layout = _layout(
+        height=520,
+        showlegend=False,
+        margin={"l": 70, "r": 10, "t": 10, "b": 10},
+        xaxis={**hidden, "range": [-0.5, tilemap.COLUMNS - 0.5]},
+        yaxis={**hidden, "autorange": "reversed", "scaleanchor": "x"},
+    )
+    table = Table(
+        headers=[_("Province"), _("Jobs created"), _("Jobs target"), _("Achieved (%)")],
+        rows=[
+            [
+                r["name"],
+                r["jobs"],
+                r["target_jobs"],
+                None if r["achievement"] is None else round(r["achievement"], 1),
+            ]
+            for r in sorted(by_code.values(), key=lambda r: r["code"])
+        ],
+        kinds=["text", "int", "int", "pct"],
+    )
+    links = {r["name"]: link(r) for r in by_code.values()} if link else {}
+    return Chart(
+        "map", _("Achievement by province"), _figure([base, heat, text], layout), table, links
+    )
+
+
+# Months --------------------------------------------------------------------
+
+
+def _month_axis(labels: list[str]) -> dict:
+    # RTL: Farvardin at the right, next to the value axis, time running leftwards.
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": labels,
+        "autorange": "reversed",
+        "tickangle": 0,
+        "automargin": True,
+    }
+
+
+def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapsed: int) -> Chart:
+    """Cumulative jobs against the straight-line target pace, with the run-rate projection."""
+    labels = [month_label(year, m["month"]) for m in months]
+    monthly_jobs = [m["jobs"] for m in months]
+    cum = progress.cumulative(monthly_jobs)
+    shown = max(elapsed, max((m["month"] for m in months if m["jobs"]), default=0))
+    actual_cum = cum[:shown]
+    pace = progress.straight_line_pace(target)
+    done = sum(monthly_jobs[:elapsed])
+    projected = progress.projection(done, elapsed)
+    traces = [
+        go.Bar(
+            name=_("Jobs in the month"),
+            x=labels,
+            y=monthly_jobs,
+            marker={"color": SKY},
+            hovertext=[
+                f"{lab}<br>{_('Jobs in the month')}: {fa_int(v)}"
+                for lab, v in zip(labels, monthly_jobs, strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ),
+        go.Scatter(
+            name=_("Cumulative jobs"),
+            x=labels[: len(actual_cum)],
+            y=actual_cum,
+            mode="lines+markers",
+            line={"color": ACTUAL, "width": 3},
+            hovertext=[
+                f"{lab}<br>{_('Cumulative jobs')}: {fa_int(v)}"
+                for lab, v in zip(labels, actual_cum, strict=False)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ),
+    ]
+    values = cum + [0]
+    if pace:
+        traces.append(
+            go.Scatter(
+                name=_("Target pace"),
+                x=labels,
+                y=pace,
+                mode="lines",
+                line={"color": TARGET, "width": 3, "dash": "dash"},
+                hovertext=[
+                    f"{lab}<br>{_('Target pace')}: {fa_int(round(v))}"
+                    for lab, v in zip(labels, pace, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        values += pace
+    projection_row = [None] * 12
+    if projected is not None and 0 < elapsed < 12:
+        # A straight line from the last ended month to the year-end projection.
+        steps = range(elapsed, 13)
+        line = [done + (projected - done) * (m - elapsed) / (12 - elapsed) for m in steps]
+        for m, v in zip(steps, line, strict=True):
+            projection_row[m - 1] = round(v)
+        traces.append(
+            go.Scatter(
+                name=_("Projection at the run rate"),
+                x=labels[elapsed - 1 :],
+                y=line,
+                mode="lines",
+                line={"color": PROJECTION, "width": 3, "dash": "dot"},
+                hovertext=[
+                    f"{labels[m - 1]}<br>{_('Projection')}: {fa_int(round(v))}"
+                    for m, v in zip(steps, line, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        values += line
+    layout = _layout(
+        height=440, bargap=0.35, xaxis=_month_axis(labels), yaxis=_axis(values, side="right")
+    )
+    table = Table(
+        headers=[
+            _("Month"),
+            _("Jobs in the month"),
+            _("Cumulative jobs"),
+            _("Target pace"),
+            _("Projection"),
+        ],
+        rows=[
+            [
+                labels[i],
+                monthly_jobs[i],
+                cum[i] if i < shown else None,
+                None if pace is None else round(pace[i]),
+                projection_row[i],
+            ]
+            for i in range(12)
+        ],
+        kinds=["text", "int", "int", "int", "int"],
+    )
+    return Chart(
+        "pace", _("Cumulative jobs against the target pace"), _figure(traces, layout), table
+    )
+
+
+def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
+    labels = [month_name(m) for m in range(1, 13)]
+    traces = []
+    for name, rows, colour in (
+        (to_persian_digits(year - 1), last, LAST_YEAR),
+        (to_persian_digits(year), this, ACTUAL),
+    ):
+        traces.append(
+            go.Bar(
+                name=name,
+                x=labels,
+                y=[r["jobs"] for r in rows],
+                marker={"color": colour},
+                hovertext=[
+                    f"{lab} {name}<br>{_('Jobs created')}: {fa_int(r['jobs'])}"
+                    for lab, r in zip(labels, rows, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    values = [r["jobs"] for r in this + last]
+    layout = _layout(
+        height=400, barmode="group", xaxis=_month_axis(labels), yaxis=_axis(values, side="right")
+    )
+    table = Table(
+        headers=[
+            _("Month"),
+            _("Jobs in %(year)s") % {"year": to_persian_digits(year - 1)},
+            _("Jobs in %(year)s") % {"year": to_persian_digits(year)},
+        ],
+        rows=[[labels[i], last[i]["jobs"], this[i]["jobs"]] for i in range(12)],
+        kinds=["text", "int", "int"],
+    )
+    return Chart(
+        "year-vs-last",
+        _("Jobs month by month: this year and last year"),
+        _figure(traces, layout),
+        table,
+    )
+
+
+# Breakdowns ----------------------------------------------------------------
+
+
+def hbar(
+    chart_id: str,
+    title: str,
+    names: list[str],
+    values: list,
+    *,
+    value_header: str,
+    name_header: str,
+    money: bool = False,
+    colour: str = BLUE,
+    extra_cols=(),
+    reference=None,
+    reference_label: str = "",
+    fmt=None,
+) -> Chart:
+    """A horizontal bar per category (RTL), with an optional reference line (e.g. national figure)."""
+    fmt = fmt or (fa_toman if money else fa_int)
+    plotted = [rial_to_toman(v) if money and v is not None else v for v in values]
+    hover = [f"<b>{n}</b><br>{value_header}: {fmt(v)}" for n, v in zip(names, values, strict=True)]
+    traces = [
+        go.Bar(
+            name=value_header,
+            x=plotted,
+            y=names,
+            orientation="h",
+            marker={"color": colour},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    ]
+    axis_values = [v for v in plotted if v is not None]
+    shapes = []
+    if reference is not None:
+        ref = rial_to_toman(reference) if money else reference
+        axis_values.append(ref)
+        shapes.append(
+            {
+                "type": "line",
+                "x0": ref,
+                "x1": ref,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": TARGET, "width": 3, "dash": "dash"},
+            }
+        )
+        traces.append(
+            go.Scatter(
+                name=f"{reference_label}: {fmt(reference)}",
+                x=[None],
+                y=[None],
+                mode="lines",
+                line={"color": TARGET, "width": 3, "dash": "dash"},
+                showlegend=True,
+            )
+        )
+    tick_fmt = _toman_tick if money else (fmt if fmt not in (fa_int, fa_toman) else fa_int)
+    xaxis = _axis(axis_values, fmt=tick_fmt)
+    xaxis["range"] = list(reversed(xaxis["range"]))
+    layout = _layout(
+        height=max(260, 30 * len(names) + 110),
+        bargap=0.3,
+        shapes=shapes,
+        xaxis=xaxis,
+        yaxis={"side": "right", "autorange": "reversed", "automargin": True, "type": "category"},
+        showlegend=reference is not None,
+    )
+    headers = [name_header, value_header, *[h for h, _k, _v in extra_cols]]
+    kinds = [
+        "text",
+        "rial" if money else ("dec" if fmt is fa_decimal else "int"),
+        *[k for _h, k, _v in extra_cols],
+    ]
+    rows = [
+        [n, v, *[vals[i] for _h, _k, vals in extra_cols]]
+        for i, (n, v) in enumerate(zip(names, values, strict=True))
+    ]
+    if reference is not None:
+        rows.append([reference_label, reference, *[None for _ in extra_cols]])
+    return Chart(chart_id, title, _figure(traces, layout), Table(headers, rows, kinds))
+
+
+def backlog_trend(year: int, rows: list[dict]) -> Chart:
+    """Clients referred and not yet paid, per bank, month by month (stacked)."""
+    labels = [month_label(year, m) for m in range(1, 13)]
+    banks = sorted({r["bank"] for r in rows})
+    by = {(r["bank"], r["month"]): r["referred"] for r in rows}
+    traces = []
+    for i, bank in enumerate(banks):
+        values = [by.get((bank, m), 0) for m in range(1, 13)]
+        traces.append(
+            go.Bar(
+                name=bank,
+                x=labels,
+                y=values,
+                marker={"color": PALETTE[i % len(PALETTE)]},
+                hovertext=[
+                    f"{bank}<br>{lab}: {fa_int(v)}" for lab, v in zip(labels, values, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    month_totals = [sum(by.get((b, m), 0) for b in banks) for m in range(1, 13)]
+    layout = _layout(
+        height=440,
+        barmode="stack",
+        xaxis=_month_axis(labels),
+        yaxis=_axis(month_totals, side="right"),
+    )
+    table = Table(
+        headers=[_("Month"), *banks, _("Total")],
+        rows=[
+            [labels[m - 1], *[by.get((b, m), 0) for b in banks], month_totals[m - 1]]
+            for m in range(1, 13)
+        ],
+        kinds=["text", *["int"] * (len(banks) + 1)],
+    )
+    return Chart("backlog-trend", _("Bank backlog month by month"), _figure(traces, layout), table)
+
+
+# Pages: what each view shows, from the named queries ----------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a view covers: the country, one province or one county office."""
+
+    level: str  # "country" | "province" | "office"
+    province: object = None
+    office: object = None
+
+    @property
+    def province_ids(self) -> list[int] | None:
+        return None if self.province is None else [self.province.pk]
+
+    @property
+    def key(self) -> str:
+        """The cache key part: "national", or the province / office id."""
+        if self.office is not None:
+            return f"office-{self.office.pk}"
+        return "national" if self.province is None else f"province-{self.province.pk}"
+
+    @property
+    def label(self) -> str:
+        if self.office is not None:
+            return f"{self.office.name} ({self.province.name})"
+        return _("Whole country") if self.province is None else self.province.name
+
+    @property
+    def place(self) -> str:
+        """The place as the Persian narrative names it."""
+        if self.office is not None:
+            return f"شهرستان {self.office.name}"
+        return "کشور" if self.province is None else f"استان {self.province.name}"
+
+
+def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
+    """Headline cards: jobs against target, projection, loans, training, exits."""
+    done = sum(m["jobs"] for m in months[:elapsed])
+    state = progress.outlook(figures["jobs"], figures["target_jobs"], elapsed)
+    projected = progress.projection(done, elapsed)
+    on_track = None if projected is None or state.target is None else projected >= state.target
+    out = [
+        {
+            "label": _("Jobs created"),
+            "value": fa_int(figures["jobs"]),
+            "sub": _("target %(target)s · %(pct)s achieved")
+            % {"target": fa_int(state.target), "pct": fa_pct(state.achievement)}
+            if state.target is not None
+            else _("no target set"),
+            "state": None,
+        },
+        {
+            "label": _("Projected jobs at year end"),
+            "value": fa_int(projected),
+            "sub": (_("meets the target") if on_track else _("below the target"))
+            if on_track is not None
+            else (_("year not started") if elapsed == 0 else ""),
+            "state": None if on_track is None else ("ok" if on_track else "bad"),
+        },
+        {
+            "label": _("Loans paid"),
+            "value": fa_int(figures["loans_count"]),
+            "sub": _("target %(target)s") % {"target": fa_int(figures["target_loans_count"])}
+            if figures["target_loans_count"] is not None
+            else "",
+            "state": None,
+        },
+        {
+            "label": _("Loans paid (amount)"),
+            "value": fa_toman(figures["loans_amount_rial"]),
+            "sub": "",
+            "state": None,
+        },
+        {
+            "label": _("People trained"),
+            "value": fa_int(figures["trainees"]),
+            "sub": "",
+            "state": None,
+        },
+        {
+            "label": _("Households leaving support"),
+            "value": fa_int(figures["exits"]),
+            "sub": "",
+            "state": None,
+        },
+    ]
+    if state.target is not None and elapsed < 12 and state.pace_needed:
+        out.insert(
+            2,
+            {
+                "label": _("Jobs needed each remaining month"),
+                "value": fa_int(state.pace_needed),
+                "sub": "",
+                "state": None,
+            },
+        )
+    return out
+
+
+def _summary(year, scope, figures, elapsed) -> str:
+    from reports import narrative, queries
+
+    sources = [
+        r["source"]
+        for r in queries.loans_by_funding_source(
+            year, scope.province_ids, getattr(scope.office, "pk", None)
+        )
+    ]
+    return narrative.summary(
+        year=year, place=scope.place, figures=figures, funding_sources=sources, elapsed=elapsed
+    )
+
+
+def country_page(year: int, elapsed: int) -> dict:
+    from reports import queries
+
+    scope = Scope("country")
+    rows = queries.province_progress(year, None)
+
+    def link(row):
+        return f"{reverse('province', args=[row['code']])}?year={year}"
+
+    figures = queries.totals(rows)
+    months = queries.monthly(year, None)
+    return {
+        "cards": cards(figures, months, elapsed),
+        "charts": [
+            goal_vs_actual(
+                "provinces", _("Jobs against target by province"), rows, _("Province"), link
+            ),
+            achievement_map(rows, link),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+        ],
+        "narrative": _summary(year, scope, figures, elapsed),
+    }
+
+
+def province_page(year: int, elapsed: int, province) -> dict:
+    from reports import queries
+
+    scope = Scope("province", province=province)
+    figures = queries.province_progress(year, [province.pk])[0]
+    offices = queries.office_progress(year, province.pk)
+    months = queries.monthly(year, [province.pk])
+    last = queries.monthly(year - 1, [province.pk])
+    return {
+        "cards": cards(figures, months, elapsed),
+        "charts": [
+            goal_vs_actual(
+                "offices",
+                _("Jobs against target by county office"),
+                offices,
+                _("County office"),
+                lambda row: f"{reverse('office', args=[row['id']])}?year={year}",
+            ),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            year_vs_last(year, months, last),
+        ],
+        "narrative": _summary(year, scope, figures, elapsed),
+    }
+
+
+def months_table(year: int, rows: list[dict]) -> Table:
+    from programs.models import ReportStatus
+
+    labels = dict(ReportStatus.choices)
+    return Table(
+        headers=[
+            _("Month"),
+            _("Status"),
+            _("Jobs created"),
+            _("Loans paid"),
+            _("Loans paid (rial)"),
+            _("Referred to bank"),
+            _("People trained"),
+            _("Households leaving support"),
+        ],
+        rows=[
+            [
+                month_label(year, r["month"]),
+                str(labels.get(r["status"], r["status"])),
+                r["jobs"],
+                r["loans_count"],
+                r["loans_amount_rial"],
+                r["referred"],
+                r["trainees"],
+                r["exits"],
+            ]
+            for r in rows
+        ],
+        kinds=["text", "text", "int", "int", "rial", "int", "int", "int"],
+    )
+
+
+def office_page(year: int, elapsed: int, office) -> dict:
+    from reports import queries
+
+    scope = Scope("office", province=office.province, office=office)
+    found = queries.office_progress(year, office.province_id, office.pk)
+    figures = (
+        found[0]
+        if found
+        else {**dict.fromkeys(queries.FIGURES, 0), **dict.fromkeys(queries.TARGET_KEYS)}
+    )
+    months = queries.monthly(year, office_id=office.pk)
+    return {
+        "cards": cards(figures, months, elapsed),
+        "targets": [(label, fa_int(figures[key])) for key, label in _target_labels()],
+        "months": months_table(year, queries.office_months(year, office.pk)),
+        "charts": [
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            *_scheme_bank_charts(year, scope),
+        ],
+        "narrative": _summary(year, scope, figures, elapsed),
+    }
+
+
+def _target_labels():
+    return [
+        ("target_jobs", _("Jobs target")),
+        ("target_loans_count", _("Loans target")),
+        ("target_loans_amount_rial", _("Loans target (rial)")),
+        ("target_trainees", _("Training target")),
+    ]
+
+
+def _scheme_bank_charts(year: int, scope: Scope) -> list[Chart]:
+    from reports import queries
+
+    ids, office_id = scope.province_ids, getattr(scope.office, "pk", None)
+    schemes = queries.jobs_by_scheme(year, ids, office_id)
+    banks = queries.loans_by_bank(year, ids, office_id)
+    backlog = queries.referrals_by_bank(year, ids, office_id)
+    return [
+        hbar(
+            "schemes",
+            _("Jobs by scheme"),
+            [r["scheme"] for r in schemes],
+            [r["jobs"] for r in schemes],
+            value_header=_("Jobs created"),
+            name_header=_("Scheme"),
+        ),
+        hbar(
+            "banks",
+            _("Loans by agent bank"),
+            [r["bank"] for r in banks],
+            [r["amount_rial"] for r in banks],
+            value_header=_("Loans paid (rial)"),
+            name_header=_("Agent bank"),
+            money=True,
+            extra_cols=[(_("Loans paid"), "int", [r["count"] for r in banks])],
+        ),
+        hbar(
+            "backlog",
+            _("Bank backlog: referred, not yet paid"),
+            [r["bank"] for r in backlog],
+            [r["referred"] for r in backlog],
+            value_header=_("Referred to bank"),
+            name_header=_("Agent bank"),
+            colour=ORANGE,
+        ),
+    ]
+
+
+def breakdown_page(year: int, scope: Scope) -> dict:
+    from reports import queries
+
+    ids, office_id = scope.province_ids, getattr(scope.office, "pk", None)
+    sources = queries.loans_by_funding_source(year, ids, office_id)
+    banks = queries.loans_by_bank(year, ids, office_id)
+    charts = _scheme_bank_charts(year, scope)
+    charts.insert(
+        2,
+        hbar(
+            "sources",
+            _("Loans by funding source"),
+            [r["source"] for r in sources],
+            [r["amount_rial"] for r in sources],
+            value_header=_("Loans paid (rial)"),
+            name_header=_("Funding source"),
+            money=True,
+            colour=GREEN,
+            extra_cols=[(_("Loans paid"), "int", [r["count"] for r in sources])],
+        ),
+    )
+    charts.append(backlog_trend(year, queries.referrals_by_bank_month(year, ids, office_id)))
+    all_count = sum(r["count"] for r in banks)
+    all_amount = sum(r["amount_rial"] for r in banks)
+    charts.append(
+        hbar(
+            "loan-size",
+            _("Average loan by agent bank"),
+            [r["bank"] for r in banks],
+            [r["amount_rial"] // r["count"] if r["count"] else None for r in banks],
+            value_header=_("Average loan (rial)"),
+            name_header=_("Agent bank"),
+            money=True,
+            colour=PURPLE,
+            reference=all_amount // all_count if all_count else None,
+            reference_label=_("All banks"),
+        )
+    )
+    if scope.office is None:
+        charts.extend(_efficiency(year, scope))
+    return {"charts": charts}
+
+
+def _efficiency(year: int, scope: Scope) -> list[Chart]:
+    """Rials per job and jobs per loan for each province (or office), the scope's own figure as reference."""
+    from reports import queries
+
+    if scope.province is None:
+        rows, header, ref_label = (
+            queries.province_progress(year, None),
+            _("Province"),
+            _("Whole country"),
+        )
+    else:
+        rows = queries.office_progress(year, scope.province.pk)
+        header, ref_label = _("County office"), _("Province as a whole")
+    whole = queries.totals(rows)
+    per_job = [(r["name"], progress.safe_ratio(r["loans_amount_rial"], r["jobs"])) for r in rows]
+    per_loan = [(r["name"], progress.safe_ratio(r["jobs"], r["loans_count"])) for r in rows]
+    per_job = sorted([p for p in per_job if p[1] is not None], key=lambda p: p[1])
+    per_loan = sorted([p for p in per_loan if p[1] is not None], key=lambda p: -p[1])
+    ref_job = progress.safe_ratio(whole["loans_amount_rial"], whole["jobs"])
+    ref_loan = progress.safe_ratio(whole["jobs"], whole["loans_count"])
+    return [
+        hbar(
+            "rial-per-job",
+            _("Loan money per job created"),
+            [p[0] for p in per_job],
+            [round(p[1]) for p in per_job],
+            value_header=_("Rials per job"),
+            name_header=header,
+            money=True,
+            colour=BLUE,
+            reference=None if ref_job is None else round(ref_job),
+            reference_label=ref_label,
+        ),
+        hbar(
+            "jobs-per-loan",
+            _("Jobs per loan"),
+            [p[0] for p in per_loan],
+            [round(p[1], 2) for p in per_loan],
+            value_header=_("Jobs per loan"),
+            name_header=header,
+            colour=GREEN,
+            fmt=fa_decimal,
+            reference=None if ref_loan is None else round(ref_loan, 2),
+            reference_label=ref_label,
+        ),
+    ]
