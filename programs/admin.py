@@ -9,10 +9,14 @@ lists every province shares (provinces, schemes, banks, funding sources).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import django_jalali.admin  # noqa: F401  (registers the Jalali date widget for jDateField)
 import jdatetime
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -22,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_jalali.admin.filters import JDateFieldListFilter
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from loans.models import LoanFigure, ReferralFigure
 from programs import access, services
@@ -216,10 +221,29 @@ class ScopedInline:
         return not self.read_only and self._parent_admin().has_change_permission(request, obj)
 
 
+class JalaliHistoryContext(HistoricalRecordContextHelper):
+    """Changes shown with Persian digits and Jalali dates, bookkeeping fields left out."""
+
+    hidden_fields: tuple[str, ...] = ()
+
+    def context_for_delta_changes(self, delta):
+        kept = [c for c in delta.changes if c.field not in self.hidden_fields]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=kept))
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return digits(value)
+        if isinstance(value, dt.date | jdatetime.date):
+            return jalali(value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class JalaliHistoryAdmin(SimpleHistoryAdmin):
     """simple_history's history pages with Jalali dates and Persian labels."""
 
     object_history_list_template = "admin/history_list_jalali.html"
+    # Bookkeeping, not something a person changed.
+    history_hidden_fields = ("version", "updated_at", "updated_by")
     # Reverting restores one row without its lines or derived totals.
     allow_revert = True
 
@@ -227,6 +251,11 @@ class JalaliHistoryAdmin(SimpleHistoryAdmin):
         for record in historical_records:
             record.jalali_date = jalali(record.history_date)
         return super().set_history_delta_changes(request, historical_records, **kwargs)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        helper = JalaliHistoryContext(self.model, historical_record)
+        helper.hidden_fields = self.history_hidden_fields
+        return helper
 
     def revert_disabled(self, request, obj=None):
         return not self.allow_revert or super().revert_disabled(request, obj)
@@ -573,9 +602,16 @@ class UserAdmin(DjangoUserAdmin):
 
     list_display = ("username", "first_name", "last_name", "role", "province", "is_active")
     list_filter = ("role", ("province", admin.RelatedOnlyFieldListFilter), "is_active")
+    # Access comes from role and province (programs.access), not from Django
+    # groups or model permissions, so those are not offered.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Role and scope"), {"fields": ("role", "province")}),
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (
+            _("Role and scope"),
+            {"fields": ("role", "province", "is_active", "is_staff", "is_superuser")},
+        ),
+        (_("Important dates"), {"fields": ("last_login_jalali", "date_joined_jalali")}),
     )
     add_fieldsets = (
         (
@@ -586,41 +622,17 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+    readonly_fields = ("last_login_jalali", "date_joined_jalali")
     # What decides a user's reach; only a superuser may change their own.
-    self_locked_fields = (
-        "role",
-        "province",
-        "is_superuser",
-        "is_staff",
-        "groups",
-        "user_permissions",
-    )
-    superuser_only_fields = ("is_superuser", "groups", "user_permissions")
+    self_locked_fields = ("role", "province", "is_superuser", "is_staff", "is_active")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            fields += self.superuser_only_fields
+            fields.append("is_superuser")
             if obj is not None and obj.pk == request.user.pk:
                 fields += self.self_locked_fields
-        fields.append("last_login_jalali")
-        fields.append("date_joined_jalali")
         return list(dict.fromkeys(fields))
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        # Dates in Jalali instead of Django's Gregorian date widgets.
-        return [
-            (name, {**opts, "fields": self._jalali_dates(opts["fields"])})
-            for name, opts in fieldsets
-        ]
-
-    @staticmethod
-    def _jalali_dates(fields):
-        swap = {"last_login": "last_login_jalali", "date_joined": "date_joined_jalali"}
-        return tuple(swap.get(f, f) for f in fields)
 
     @admin.display(description=_("last login"))
     def last_login_jalali(self, obj):
@@ -652,9 +664,13 @@ class UserAdmin(DjangoUserAdmin):
         if change and obj.pk == request.user.pk and not request.user.is_superuser:
             # Belt and braces behind the read-only fields: keep what they had.
             stored = User.objects.get(pk=obj.pk)
-            for field in ("role", "province_id", "is_superuser", "is_staff"):
+            for field in ("role", "province_id", "is_superuser", "is_staff", "is_active"):
                 setattr(obj, field, getattr(stored, field))
         if not change:
             # A new user may use the admin; what they see there is their role's.
             obj.is_staff = True
         super().save_model(request, obj, form, change)
+
+
+# Groups grant Django model permissions, which this admin does not use.
+admin.site.unregister(Group)

@@ -22,11 +22,13 @@ Business rules checked:
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import jdatetime
 import pytest
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,9 +72,17 @@ def figures(admin_user):
     for o, jobs in ((zanjan_office, 2882), (islamshahr, 8)):
         values += [
             FigureValue(o.pk, 1398, 1, "jobs", jobs, scheme_id=scheme.pk),
-            FigureValue(o.pk, 1398, 1, "loans_count", 2402, bank_id=bank.pk, funding_source_id=fund.pk),
             FigureValue(
-                o.pk, 1398, 1, "loans_amount_rial", 408_000_000_000, bank_id=bank.pk, funding_source_id=fund.pk
+                o.pk, 1398, 1, "loans_count", 2402, bank_id=bank.pk, funding_source_id=fund.pk
+            ),
+            FigureValue(
+                o.pk,
+                1398,
+                1,
+                "loans_amount_rial",
+                408_000_000_000,
+                bank_id=bank.pk,
+                funding_source_id=fund.pk,
             ),
             FigureValue(o.pk, 1398, 1, "trainees", 52),
         ]
@@ -132,7 +142,6 @@ def admin_app_models(response) -> set[str]:
 
 # ---------------------------------------------------------------- every page opens
 def test_every_admin_page_opens_for_an_admin(client, admin_user, figures):
-    Group.objects.create(name="گروه آزمایشی")
     client.force_login(admin_user)
     checked = 0
     for model, model_admin in admin.site._registry.items():
@@ -158,6 +167,35 @@ def test_admin_is_persian_right_to_left_under_the_agency_name(client, admin_user
     assert "سامانه اشتغال امداد" in html
     assert "admin-extra/admin.css" in html
     assert "Django administration" not in html
+
+
+def visible_english(html: str) -> set[str]:
+    """English words a reader would see on the page (markup, scripts and styles removed)."""
+    html = re.sub(r"(?s)<(script|style|svg)\b.*?</\1>", " ", html)
+    text = unescape(re.sub(r"(?s)<[^>]+>", " ", html))
+    return set(re.findall(r"[A-Za-z]{3,}", text))
+
+
+def test_admin_pages_do_not_leak_english(client, admin_user, zanjan_staff, figures):
+    names = {"sysadmin", "zanjan", "staff", "Axes"}  # usernames; axes has no app name to translate
+    report, zanjan_office = figures["zanjan_report"], figures["zanjan_office"]
+    pages = [
+        reverse("admin:index"),
+        url(CountyOffice, "changelist"),
+        url(CountyOffice, "change", zanjan_office.pk),
+        url(CountyOffice, "history", zanjan_office.pk),
+        url(CountyOffice, "add"),
+        url(MonthlyReport, "changelist"),
+        url(MonthlyReport, "change", report.pk),
+        url(MonthlyReport, "history", report.pk),
+        url(MonthlyReport, "add"),
+        url(Target, "changelist"),
+    ]
+    for user in (zanjan_staff, admin_user):
+        client.force_login(user)
+        for page in pages:
+            leaked = visible_english(client.get(page).content.decode()) - names
+            assert not leaked, (user.username, page, leaked)
 
 
 # ---------------------------------------------------------------- province scope
@@ -245,7 +283,9 @@ def test_manager_views_but_cannot_change(client, zanjan_manager, figures):
     response = client.get(url(MonthlyReport, "change", report.pk))
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
-    assert client.post(url(MonthlyReport, "change", report.pk), {"trainees": "1"}).status_code == 403
+    assert (
+        client.post(url(MonthlyReport, "change", report.pk), {"trainees": "1"}).status_code == 403
+    )
     office_url = url(CountyOffice, "change", figures["zanjan_office"].pk)
     assert client.post(office_url, {"name": "x"}).status_code == 403
 
@@ -287,7 +327,9 @@ def test_nobody_deletes_a_county_office(client, admin_user, figures):
     client.force_login(admin_user)
     assert client.get(url(CountyOffice, "delete", figures["zanjan_office"].pk)).status_code == 403
     response = client.get(url(CountyOffice, "changelist"))
-    assert "delete_selected" not in response.context["action_form"].fields["action"].choices.__repr__()
+    assert (
+        "delete_selected" not in response.context["action_form"].fields["action"].choices.__repr__()
+    )
 
 
 def test_scheme_used_by_figures_is_not_deleted(client, admin_user, figures):
@@ -456,9 +498,7 @@ def test_staff_cannot_read_another_provinces_history(client, zanjan_staff, figur
     report = figures["tehran_report"]
     assert client.get(url(MonthlyReport, "history", report.pk)).status_code in (403, 404)
     version = report.history.first().history_id
-    history_url = reverse(
-        "admin:programs_monthlyreport_simple_history", args=[report.pk, version]
-    )
+    history_url = reverse("admin:programs_monthlyreport_simple_history", args=[report.pk, version])
     assert client.get(history_url).status_code in (403, 404)
 
 
@@ -507,6 +547,7 @@ def test_admin_adds_a_provincial_user(client, zanjan):
     assert response.status_code == 302
     user = User.objects.get(username="new_staff")
     assert (user.role, user.province_id, user.is_staff) == ("staff", zanjan.pk, True)
+
 
 # DEV-ONLY
 from django.urls import path  # noqa: E402
