@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
     path("", include("programs.urls")),
+    path("", include("programs.audit_urls")),
 ]

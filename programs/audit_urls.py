@@ -1,0 +1,7 @@
+from django.urls import path
+
+from programs import audit_views
+
+urlpatterns = [
+    path("audit/", audit_views.audit_log, name="audit"),
+]
