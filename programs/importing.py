@@ -351,7 +351,10 @@ class _Parser:
     def __init__(self, user, what: str):
         self.names = _Names(user)
         self.what = what
+        # Caches by the text as typed: most cells repeat across rows.
         self._ints: dict[tuple[str, str], int] = {}
+        self._measures: dict[str, str] = {}
+        self._values: dict[str, int] = {}
 
     def province(self, row: dict[str, str]):
         text = row.get("province", "")
@@ -409,7 +412,9 @@ class _Parser:
 
     def measure(self, row, allowed: tuple[str, ...]) -> str:
         text = row.get("measure", "")
-        measure = _MEASURE_KEYS.get(normalize_name(text))
+        measure = self._measures.get(text)
+        if measure is None:
+            measure = self._measures[text] = _MEASURE_KEYS.get(normalize_name(text), "")
         if measure not in allowed:
             raise _RowProblem(
                 _("unknown measure «%(value)s» (expected one of %(allowed)s)")
@@ -417,13 +422,15 @@ class _Parser:
             )
         return measure
 
-    @staticmethod
-    def value(row) -> int:
+    def value(self, row) -> int:
         text = row.get("value", "")
-        try:
-            return parse_int(text)
-        except NumberError as exc:
-            raise _RowProblem(_number_reason(exc, text)) from exc
+        number = self._values.get(text)
+        if number is None:
+            try:
+                number = self._values[text] = parse_int(text)
+            except NumberError as exc:
+                raise _RowProblem(_number_reason(exc, text)) from exc
+        return number
 
 
 def _column_label(column: str) -> str:
