@@ -89,6 +89,9 @@ def matrix(request, code: str, year: int):
 def _month_page(request, office, year, month, report, form, status=200, **extra):
     reference = entry_queries.reference_values(office, year, month)
     editable = workflow.can_edit(request.user, report, office)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
     context = {
         "office": office,
         "year": year,
