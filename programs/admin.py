@@ -328,6 +328,10 @@ class ReportSummaryInline(ScopedInline, admin.TabularInline):
     readonly_fields = fields
     ordering = ("-year", "-month")
 
+    def get_queryset(self, request):
+        # Each row's link text names the office.
+        return super().get_queryset(request).select_related("office")
+
     @admin.display(description=_("month"))
     def period(self, obj):
         return obj.period_label

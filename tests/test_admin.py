@@ -29,6 +29,8 @@ import jdatetime
 import pytest
 from django import forms
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -364,6 +366,23 @@ def test_office_page_lists_its_months_and_targets(client, admin_user, figures):
     assert "۵۰۰" in html  # the office's jobs target
 
 
+def test_office_page_queries_do_not_grow_with_months(client, admin_user, figures):
+    client.force_login(admin_user)
+    islamshahr = figures["islamshahr"]
+    page = url(CountyOffice, "change", islamshahr.pk)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return len(captured)
+
+    queries()  # warm the session and content-type caches
+    one_month = queries()
+    more = [FigureValue(islamshahr.pk, 1398, m, "trainees", m) for m in range(2, 13)]
+    apply_values(values=more, by=admin_user)
+    assert queries() == one_month
+
+
 # ---------------------------------------------------------------- search
 @pytest.mark.parametrize(
     "typed, expected",
@@ -547,10 +566,3 @@ def test_admin_adds_a_provincial_user(client, zanjan):
     assert response.status_code == 302
     user = User.objects.get(username="new_staff")
     assert (user.role, user.province_id, user.is_staff) == ("staff", zanjan.pk, True)
-
-
-# DEV-ONLY
-from django.urls import path  # noqa: E402
-
-urlpatterns = [path("admin/", admin.site.urls)]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
