@@ -1,0 +1,736 @@
+"""`make bench`: the national-scale benchmark (see docs/benchmarks.md).
+
+The driver (`run()`, in the `manage.py bench` process) never touches the
+project's own database: it creates a separate one (an SQLite file under
+bench-data/, or `<name>_bench` next to the PostgreSQL database of
+DATABASE_URL), then runs each phase as a child `manage.py bench --phase …`
+process pointed at it with production settings (DEBUG off), and gunicorn
+(2 sync workers on a free 127.0.0.1 port) for the wrk runs:
+
+1. setup: reference data (448 offices), users, targets; a figures file of
+   every office × 2 years × every scheme, bank × funding source and measure
+   (~280,000 rows) imported through `manage.py import_figures` (rows/s);
+2. measure: median / p95 of in-process calls (Django test client, full
+   middleware) and SQL query counts, cold (cache invalidated before every
+   call) and warm;
+3. wrk against gunicorn: /healthz, the progress API and the overview page,
+   with ratios to /healthz from the same run; page weight of the overview;
+4. grow: 10× the county offices per year (synthetic offices, bulk-inserted
+   figures, rollups rebuilt), then 2 and 3 again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "bench-data"
+YEARS = (1402, 1403)
+YEAR = 1403  # the year every view is measured for
+PROVINCE = "IR-23"  # Tehran: the province with the most county offices
+LOANS_PER_MONTH = 8  # of the 14 bank × funding source pairs
+REFERRALS_PER_MONTH = 4  # of the 7 banks
+
+IN_PROCESS = [
+    ("progress API, country", "/api/v1/progress?year={year}", "national"),
+    ("progress API, province", "/api/v1/progress?year={year}&province={province}", "national"),
+    ("monthly API, country", "/api/v1/monthly?year={year}", "national"),
+    ("overview page", "/?year={year}", "national"),
+    ("province page", "/province/{province}/?year={year}", "national"),
+]
+WRK = [
+    ("/healthz", "/healthz", False),
+    ("progress API", "/api/v1/progress?year={year}", True),
+    ("overview page", "/?year={year}", True),
+]
+
+
+# ---------------------------------------------------------------- the driver
+
+
+def bench_database_url(base_url: str) -> str:
+    """The benchmark's own database, beside the project's."""
+    if base_url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(base_url)
+        name = parts.path.lstrip("/") or "reliefjobs"
+        return urlunsplit(parts._replace(path=f"/{name}_bench"))
+    return f"sqlite:///{DATA_DIR / 'bench.sqlite3'}"
+
+
+def _recreate_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        path = Path(urlsplit(url).path)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def bench_env(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-" + "x" * 50,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SSL_REDIRECT="0",
+        DJANGO_LOG_LEVEL="ERROR",
+        RELIEFJOBS_TESTING="0",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _manage(env, *args, quiet=True) -> None:
+    cmd = [sys.executable, str(BASE_DIR / "manage.py"), *args]
+    subprocess.run(
+        cmd, env=env, check=True, cwd=BASE_DIR, stdout=subprocess.DEVNULL if quiet else None
+    )
+
+
+def _phase(env, phase: str, **options) -> dict:
+    out = DATA_DIR / f"phase-{phase}.json"
+    out.unlink(missing_ok=True)
+    args = ["bench", "--phase", phase, "--out", str(out)]
+    for key, value in options.items():
+        args += [f"--{key.replace('_', '-')}", str(value)]
+    _manage(env, *args, quiet=False)
+    return json.loads(out.read_text())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "reliefjobs.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        env=env,
+        cwd=BASE_DIR,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def wrk(url: str, seconds: int, cookie: str | None) -> float:
+    """Requests per second, with wrk bounded to `seconds` (wrk's own timer)."""
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"wrk {url}: {non2xx.group(1)} error responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def wrk_runs(base: str, seconds: int, cookie: str) -> dict:
+    results = {}
+    for label, path, logged_in in WRK:
+        url = base + path.format(year=YEAR, province=PROVINCE)
+        urllib.request.urlopen(
+            urllib.request.Request(url, headers={"Cookie": cookie} if logged_in else {})
+        ).read()  # warm the cache
+        results[label] = wrk(url, seconds, cookie if logged_in else None)
+    return results
+
+
+def page_weight(base: str, cookie: str) -> dict:
+    """Compressed bytes of the overview's HTML, scripts, styles and fonts; first and repeat load.
+
+    The HTML is gzipped here as a front proxy would (Django does not); static
+    files are fetched as a browser would (Accept-Encoding: br, gzip) and
+    count as their Content-Length on the wire. On a repeat load a file with a
+    far-future max-age is not fetched again.
+    """
+
+    def fetch(path, headers=None):
+        request = urllib.request.Request(
+            base + path, headers={"Accept-Encoding": "br, gzip", **(headers or {})}
+        )
+        with urllib.request.urlopen(request) as response:
+            return response.read(), response.headers
+
+    html, _ = fetch(f"/?year={YEAR}", {"Cookie": cookie, "Accept-Encoding": "identity"})
+    text = html.decode()
+    html_bytes = len(gzip.compress(html, 6))
+    assets = re.findall(r'<script[^>]+src="([^"]+)"', text)
+    styles = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', text)
+    styles += re.findall(r'<link[^>]+href="([^"]+)"[^>]+rel="stylesheet"', text)
+    files = []
+    lang = re.search(r'<html[^>]+lang="(\w+)"', text)
+    lang = lang.group(1) if lang else "fa"
+    for path in assets + styles:
+        body, headers = fetch(path)
+        files.append((path, len(body), headers))
+        if path in styles:
+            css = _decompress(body, headers).decode()
+            for font in _fonts_used(css, lang):
+                font_path = str(Path(path).parent / font) if not font.startswith("/") else font
+                font_path = os.path.normpath(font_path)
+                fbody, fheaders = fetch(font_path)
+                files.append((font_path, len(fbody), fheaders))
+    rows = []
+    for path, size, headers in files:
+        cache_control = headers.get("Cache-Control", "")
+        max_age = (
+            int(re.search(r"max-age=(\d+)", cache_control).group(1))
+            if "max-age" in cache_control
+            else 0
+        )
+        rows.append(
+            {
+                "path": path,
+                "bytes": size,
+                "encoding": headers.get("Content-Encoding", "identity"),
+                "max_age": max_age,
+                "hashed": bool(re.search(r"\.[0-9a-f]{12}\.\w+$", path)),
+            }
+        )
+    far_future = [r for r in rows if r["max_age"] >= 30 * 24 * 3600]
+    return {
+        "html": html_bytes,
+        "first": html_bytes + sum(r["bytes"] for r in rows),
+        "repeat": html_bytes + sum(r["bytes"] for r in rows if r not in far_future),
+        "files": rows,
+        "all_far_future": len(far_future) == len(rows),
+        "all_hashed": all(r["hashed"] for r in rows),
+    }
+
+
+def _decompress(body: bytes, headers) -> bytes:
+    encoding = headers.get("Content-Encoding", "")
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    return body
+
+
+def _fonts_used(css: str, lang: str) -> list[str]:
+    """The font files a browser downloads: the faces of the first family the page uses.
+
+    Persian pages use "Vazirmatn FD" (Persian digits), English ones "Vazirmatn";
+    a browser fetches a face only when text uses it, so the other family's
+    files are not counted.
+    """
+    family = "Vazirmatn FD" if lang == "fa" else "Vazirmatn"
+    found = []
+    for block in re.findall(r"@font-face\s*{([^}]*)}", css):
+        name = re.search(r'font-family:\s*"?([^";]+)"?', block)
+        url = re.search(r'url\("?([^")]+)"?\)', block)
+        if name and url and name.group(1).strip() == family:
+            found.append(url.group(1))
+    return found
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def run(*, calls: int, seconds: int, scale: int, stdout) -> dict:
+    """The whole benchmark; prints the table and returns the results."""
+    from django.conf import settings
+
+    started = time.monotonic()
+    DATA_DIR.mkdir(exist_ok=True)
+    url = bench_database_url(os.environ.get("DATABASE_URL", ""))
+    vendor = "postgresql" if url.startswith("postgres") else "sqlite"
+    stdout.write(f"bench database: {url.split('@')[-1]} ({vendor})\n")
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed (make bench installs it with apt-get)")
+    _recreate_database(url)
+    env = bench_env(url)
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "collectstatic", "--noinput", "-v", "0")
+    results = {
+        "vendor": vendor,
+        "machine": machine(),
+        "django_debug": False,
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+    }
+    setup = _phase(env, "setup")
+    results["import"] = setup["import"]
+    results["data"] = {"1x": setup["data"]}
+    stdout.write(f"setup done in {time.monotonic() - started:.0f} s\n")
+    for variant in ("1x", f"{scale}x"):
+        if variant != "1x":
+            grown = _phase(env, "grow", scale=scale)
+            results["data"][variant] = grown["data"]
+            results["grow_seconds"] = grown["seconds"]
+        measured = _phase(env, "measure", calls=calls)
+        results.setdefault("in_process", {})[variant] = measured["rows"]
+        results.setdefault("profile", {})[variant] = measured.get("profile", "")
+        with gunicorn(env) as base:
+            results.setdefault("wrk", {})[variant] = wrk_runs(base, seconds, setup["cookie"])
+            if variant == "1x":
+                results["page_weight"] = page_weight(base, setup["cookie"])
+        stdout.write(f"{variant} measured at {time.monotonic() - started:.0f} s\n")
+    results["seconds"] = round(time.monotonic() - started)
+    (DATA_DIR / f"results-{vendor}.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False)
+    )
+    table = format_table(results)
+    (DATA_DIR / f"results-{vendor}.md").write_text(table)
+    stdout.write("\n" + table)
+    return results
+
+
+def format_table(r: dict) -> str:
+    variants = list(r["in_process"])
+    big = variants[-1]
+    lines = [
+        f"Machine: {r['machine']}; database: {r['vendor']}; cache: {r['cache']}; DEBUG off; "
+        f"whole run {r['seconds']} s.",
+        "",
+        "| data | offices | monthly reports | figure lines |",
+        "|---|---:|---:|---:|",
+    ]
+    for v, d in r["data"].items():
+        lines.append(f"| {v} | {d['offices']:,} | {d['reports']:,} | {d['lines']:,} |")
+    imp = r["import"]
+    lines += [
+        "",
+        f"Import of the figures file through `import_figures`: {imp['rows']:,} rows in "
+        f"{imp['seconds']:.1f} s = **{imp['rows_per_s']:,.0f} rows/s** (target ≥ 20,000).",
+        "",
+        "| in-process (ms, queries) | "
+        + " | ".join(
+            f"{v} cold median / p95 | {v} warm median / p95 | {v} queries cold / warm"
+            for v in variants
+        )
+        + " |",
+        "|---|" + "---:|" * (3 * len(variants)),
+    ]
+    for i, row in enumerate(r["in_process"]["1x"]):
+        cells = []
+        for v in variants:
+            x = r["in_process"][v][i]
+            cells += [
+                f"{x['cold_median_ms']:.1f} / {x['cold_p95_ms']:.1f}",
+                f"{x['warm_median_ms']:.2f} / {x['warm_p95_ms']:.2f}",
+                f"{x['cold_queries']} / {x['warm_queries']}",
+            ]
+        lines.append(f"| {row['label']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| gunicorn, 2 workers, wrk (req/s) | "
+        + " | ".join(f"{v} req/s | {v} × /healthz" for v in variants)
+        + " |",
+        "|---|" + "---:|" * (2 * len(variants)),
+    ]
+    for label in r["wrk"]["1x"]:
+        cells = []
+        for v in variants:
+            rps = r["wrk"][v][label]
+            cells += [f"{rps:,.0f}", f"{rps / r['wrk'][v]['/healthz']:.2f}"]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    pw = r["page_weight"]
+    lines += [
+        "",
+        f"Overview page weight (compressed): first load **{pw['first'] / 1024:,.0f} KiB** "
+        f"(target ≤ 800 KB), repeat load **{pw['repeat'] / 1024:,.1f} KiB** (target ≤ 50 KB); "
+        f"static files hashed: {'yes' if pw['all_hashed'] else 'no'}, far-future cache: "
+        f"{'yes' if pw['all_far_future'] else 'no'}.",
+        "",
+        "| file | bytes on the wire | encoding | max-age (s) |",
+        "|---|---:|---|---:|",
+        f"| HTML (gzip -6) | {pw['html']:,} | gzip | 0 |",
+    ]
+    for f in pw["files"]:
+        lines.append(f"| {f['path']} | {f['bytes']:,} | {f['encoding']} | {f['max_age']:,} |")
+    ip_big = {row["label"]: row for row in r["in_process"][big]}
+    same_queries = all(
+        (a["cold_queries"], a["warm_queries"])
+        == (ip_big[a["label"]]["cold_queries"], ip_big[a["label"]]["warm_queries"])
+        for a in r["in_process"]["1x"]
+    )
+    w = r["wrk"]["1x"]
+    cold = ip_big["progress API, country"]["cold_median_ms"]
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---:|:---:|",
+        f"| progress API ≥ 0.5 × /healthz | {w['progress API'] / w['/healthz']:.2f} × | "
+        f"{'yes' if w['progress API'] >= 0.5 * w['/healthz'] else 'no'} |",
+        f"| overview ≥ 0.3 × /healthz | {w['overview page'] / w['/healthz']:.2f} × | "
+        f"{'yes' if w['overview page'] >= 0.3 * w['/healthz'] else 'no'} |",
+        f"| same query counts at 1× and {big} | {'identical' if same_queries else 'different'} | "
+        f"{'yes' if same_queries else 'no'} |",
+        f"| cold national progress at {big} ≤ 20 ms | {cold:.1f} ms | {'yes' if cold <= 20 else 'no'} |",
+        f"| import ≥ 20,000 rows/s | {imp['rows_per_s']:,.0f} | {'yes' if imp['rows_per_s'] >= 20000 else 'no'} |",
+        f"| first load ≤ 800 KB | {pw['first'] / 1000:,.0f} KB | {'yes' if pw['first'] <= 800_000 else 'no'} |",
+        f"| repeat load ≤ 50 KB | {pw['repeat'] / 1000:,.1f} KB | {'yes' if pw['repeat'] <= 50_000 else 'no'} |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------- phases (bench database)
+
+
+def _dimensions():
+    from loans.models import Bank, FundingSource
+    from programs.models import Scheme
+
+    schemes = list(Scheme.objects.order_by("pk"))
+    banks = list(Bank.objects.order_by("pk"))
+    sources = list(FundingSource.objects.order_by("pk"))
+    pairs = [(b, f) for b in banks for f in sources]
+    return schemes, banks, pairs
+
+
+def _month_values(rng, schemes, banks, pairs):
+    """One office-month: every scheme, 8 bank × source pairs, 4 banks' referrals, 2 scalars."""
+    jobs = {s: rng.randint(0, 12) for s in schemes}
+    loans = {}
+    for pair in rng.sample(pairs, LOANS_PER_MONTH):
+        count = rng.randint(0, 6)
+        loans[pair] = (count, count * rng.randint(50, 400) * 10_000_000)
+    referrals = {b: rng.randint(0, 9) for b in rng.sample(banks, REFERRALS_PER_MONTH)}
+    return jobs, loans, referrals, rng.randint(0, 30), rng.randint(0, 3)
+
+
+def write_figures_file(path: Path, offices, seed: int = 1) -> int:
+    import csv
+
+    rng = random.Random(seed)
+    schemes, banks, pairs = _dimensions()
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            [
+                "province",
+                "county",
+                "year",
+                "month",
+                "measure",
+                "scheme",
+                "bank",
+                "funding_source",
+                "value",
+            ]
+        )
+        for office in offices:
+            code = office.province.code
+            for year in YEARS:
+                for month in range(1, 13):
+                    jobs, loans, referrals, trainees, exits = _month_values(
+                        rng, schemes, banks, pairs
+                    )
+                    base = [code, office.name, year, month]
+                    for s, v in jobs.items():
+                        out.writerow([*base, "jobs", s.name, "", "", v])
+                    for (b, f), (count, amount) in loans.items():
+                        out.writerow([*base, "loans_count", "", b.name, f.name, count])
+                        out.writerow([*base, "loans_amount_rial", "", b.name, f.name, amount])
+                    for b, v in referrals.items():
+                        out.writerow([*base, "referred_to_bank", "", b.name, "", v])
+                    out.writerow([*base, "trainees", "", "", "", trainees])
+                    out.writerow([*base, "exits", "", "", "", exits])
+                    rows += 4 + 2 * len(loans) + len(referrals) + 2
+    return rows
+
+
+def _data_size() -> dict:
+    from loans.models import LoanFigure, ReferralFigure
+    from programs.models import CountyOffice, JobsFigure, MonthlyReport
+
+    return {
+        "offices": CountyOffice.objects.count(),
+        "reports": MonthlyReport.objects.count(),
+        "lines": JobsFigure.objects.count()
+        + LoanFigure.objects.count()
+        + ReferralFigure.objects.count(),
+    }
+
+
+def phase_setup() -> dict:
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.core.management import call_command
+
+    from programs.models import CountyOffice, Province, User
+    from programs.services import TargetValue, apply_targets
+
+    call_command("load_reference", verbosity=0)
+    national = User.objects.create_user("bench_national", password="bench-pass-123", role="manager")
+    admin = User.objects.create_user("bench_admin", role="admin", is_superuser=True, is_staff=True)
+    offices = list(CountyOffice.objects.select_related("province").order_by("pk"))
+    path = DATA_DIR / "figures.csv"
+    rows = write_figures_file(path, offices)
+    started = time.perf_counter()
+    call_command("import_figures", str(path), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seconds = time.perf_counter() - started
+    targets = []
+    for year in YEARS:
+        for province in Province.objects.all():
+            for measure, value in (
+                ("jobs", 4000),
+                ("loans_count", 3000),
+                ("loans_amount_rial", 500_000_000_000),
+                ("trainees", 3000),
+            ):
+                targets.append(
+                    TargetValue(year=year, province_id=province.pk, measure=measure, value=value)
+                )
+        for office in offices:
+            targets.append(
+                TargetValue(
+                    year=year,
+                    province_id=office.province_id,
+                    office_id=office.pk,
+                    measure="jobs",
+                    value=300,
+                )
+            )
+    apply_targets(values=targets, by=admin)
+    session = SessionStore()
+    session["_auth_user_id"] = str(national.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = national.get_session_auth_hash()
+    session["_last_activity"] = int(time.time())
+    session.create()
+    from django.conf import settings
+
+    return {
+        "import": {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds},
+        "data": _data_size(),
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+    }
+
+
+def phase_grow(scale: int) -> dict:
+    """Add (scale - 1) synthetic offices per real one, with figures for every month."""
+    from django.db import transaction
+
+    from loans.models import LoanFigure, ReferralFigure
+    from programs.models import CountyOffice, JobsFigure, MonthlyReport
+    from reliefjobs.lib.text import normalize_name
+    from reports import rollups
+
+    started = time.perf_counter()
+    rng = random.Random(2)
+    schemes, banks, pairs = _dimensions()
+    real = list(CountyOffice.objects.order_by("pk"))
+    with transaction.atomic():
+        synthetic = [
+            CountyOffice(
+                province_id=o.province_id,
+                name=f"{o.name} {i}",
+                name_key=normalize_name(f"{o.name} {i}"),
+            )
+            for i in range(2, scale + 1)
+            for o in real
+        ]
+        CountyOffice.objects.bulk_create(synthetic, batch_size=2000)
+        new_ids = list(
+            CountyOffice.objects.exclude(pk__in=[o.pk for o in real]).values_list("pk", flat=True)
+        )
+        for start in range(0, len(new_ids), 200):
+            ids = new_ids[start : start + 200]
+            reports, lines = [], []
+            for office_id in ids:
+                for year in YEARS:
+                    for month in range(1, 13):
+                        jobs, loans, referrals, trainees, exits = _month_values(
+                            rng, schemes, banks, pairs
+                        )
+                        report = MonthlyReport(
+                            office_id=office_id,
+                            year=year,
+                            month=month,
+                            trainees=trainees,
+                            exits=exits,
+                            jobs=sum(jobs.values()),
+                            loans_count=sum(c for c, _ in loans.values()),
+                            loans_amount_rial=sum(a for _, a in loans.values()),
+                            referred=sum(referrals.values()),
+                        )
+                        reports.append(report)
+                        lines.append((jobs, loans, referrals))
+            MonthlyReport.objects.bulk_create(reports, batch_size=2000)
+            by_key = {
+                (r.office_id, r.year, r.month): r.pk
+                for r in MonthlyReport.objects.filter(office_id__in=ids).only(
+                    "pk", "office_id", "year", "month"
+                )
+            }
+            jobs_rows, loan_rows, referral_rows = [], [], []
+            for report, (jobs, loans, referrals) in zip(reports, lines, strict=True):
+                rid = by_key[(report.office_id, report.year, report.month)]
+                jobs_rows += [JobsFigure(report_id=rid, scheme=s, value=v) for s, v in jobs.items()]
+                loan_rows += [
+                    LoanFigure(report_id=rid, bank=b, funding_source=f, count=c, amount_rial=a)
+                    for (b, f), (c, a) in loans.items()
+                ]
+                referral_rows += [
+                    ReferralFigure(report_id=rid, bank=b, value=v) for b, v in referrals.items()
+                ]
+            JobsFigure.objects.bulk_create(jobs_rows, batch_size=5000)
+            LoanFigure.objects.bulk_create(loan_rows, batch_size=5000)
+            ReferralFigure.objects.bulk_create(referral_rows, batch_size=5000)
+        rollups.rebuild()
+    return {"data": _data_size(), "seconds": time.perf_counter() - started}
+
+
+def _time_calls(client, url: str, calls: int, *, cold: bool) -> list[float]:
+    from reports import cache
+
+    times = []
+    for _ in range(calls):
+        if cold:
+            cache.invalidate()
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+    return times
+
+
+def _query_count(client, url: str, *, cold: bool) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import cache
+
+    if cold:
+        cache.invalidate()
+    else:
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
+
+
+def phase_measure(calls: int) -> dict:
+    from django.test import Client
+
+    from programs.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench_national"))
+    rows = []
+    for label, path, _who in IN_PROCESS:
+        url = path.format(year=YEAR, province=PROVINCE)
+        client.get(url)  # imports, template loading
+        cold = _time_calls(client, url, calls, cold=True)
+        warm = _time_calls(client, url, calls, cold=False)
+        rows.append(
+            {
+                "label": label,
+                "url": url,
+                "cold_median_ms": statistics.median(cold),
+                "cold_p95_ms": _p95(cold),
+                "warm_median_ms": statistics.median(warm),
+                "warm_p95_ms": _p95(warm),
+                "cold_queries": _query_count(client, url, cold=True),
+                "warm_queries": _query_count(client, url, cold=False),
+            }
+        )
+    return {"rows": rows, "profile": _profile(client, rows[0]["url"])}
+
+
+def _profile(client, url: str) -> str:
+    """cProfile's top entries of cold calls of the national progress API."""
+    import cProfile
+    import io
+    import pstats
+
+    from reports import cache
+
+    profiler = cProfile.Profile()
+    for _ in range(20):
+        cache.invalidate()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(15)
+    return out.getvalue()
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def run_phase(phase: str, out: str, **options) -> None:
+    if phase == "setup":
+        result = phase_setup()
+    elif phase == "grow":
+        result = phase_grow(options["scale"])
+    elif phase == "measure":
+        result = phase_measure(options["calls"])
+    else:
+        raise ValueError(phase)
+    Path(out).write_text(json.dumps(result, ensure_ascii=False))

@@ -1,0 +1,39 @@
+"""`manage.py bench` (`make bench`): the national-scale benchmark; prints a table.
+
+Runs against its own database (never the project's): an SQLite file in
+bench-data/ by default, `<name>_bench` beside DATABASE_URL's PostgreSQL
+database. See reports/bench.py and docs/benchmarks.md.
+"""
+
+from django.core.management.base import BaseCommand
+
+from reports import bench
+
+
+class Command(BaseCommand):
+    help = (
+        "National-scale benchmark in a separate database; prints a table (see docs/benchmarks.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--calls", type=int, default=100, help="in-process calls per measure")
+        parser.add_argument("--seconds", type=int, default=8, help="wrk duration per URL")
+        parser.add_argument(
+            "--scale", type=int, default=10, help="offices multiplier of the big variant"
+        )
+        # Internal: one phase inside the bench database (run by the driver).
+        parser.add_argument("--phase", choices=["setup", "grow", "measure"], help="internal")
+        parser.add_argument("--out", help="internal")
+
+    def handle(self, *args, **options):
+        if options["phase"]:
+            bench.run_phase(
+                options["phase"], options["out"], calls=options["calls"], scale=options["scale"]
+            )
+            return
+        bench.run(
+            calls=options["calls"],
+            seconds=options["seconds"],
+            scale=options["scale"],
+            stdout=self.stdout,
+        )
