@@ -266,7 +266,8 @@ class Matrix:
     deadline_day: int
     rows: list[MatrixRow]
     totals: list[ColumnTotal]
-    overdue: list[tuple[CountyOffice, Cell]] = field(default_factory=list)
+    # Offices with overdue months, the most overdue first; each with its late months.
+    overdue: list[tuple[CountyOffice, list[Cell]]] = field(default_factory=list)
 
 
 _DONE = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -322,8 +323,11 @@ def completeness_matrix(province, year: int, today: dt.date) -> Matrix:
                     overdue.append((office, cell))
             cells.append(cell)
         rows.append(MatrixRow(office, cells))
-    overdue.sort(key=lambda pair: (-pair[1].days_late, pair[0].name))
-    return Matrix(province, year, deadline_day, rows, totals, overdue)
+    grouped: dict[int, tuple[CountyOffice, list[Cell]]] = {}
+    for office, cell in overdue:
+        grouped.setdefault(office.pk, (office, []))[1].append(cell)
+    by_office = sorted(grouped.values(), key=lambda pair: (-pair[1][0].days_late, pair[0].name))
+    return Matrix(province, year, deadline_day, rows, totals, by_office)
 
 
 def _local_date(value: dt.datetime) -> dt.date:

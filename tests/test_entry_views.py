@@ -107,7 +107,9 @@ def test_matrix_shows_statuses_totals_and_overdue(
     assert row.cells[1].status == "missing"
     assert table.totals[0].reported == 1
     assert table.totals[0].expected == len(table.rows)
-    assert any(o == office and c.month == 2 for o, c in table.overdue)
+    late = dict((o, cells) for o, cells in table.overdue)
+    assert 2 in [c.month for c in late[office]] and 1 not in [c.month for c in late[office]]
+    assert all(c.days_late > 0 for c in late[office])
     assert office.name in response.content.decode()
 
 
@@ -288,3 +290,59 @@ def test_month_page_query_count_is_fixed(office, zanjan_staff, keys, django_asse
     _post(client, office, {keys["jobs"]: "3", keys["count"]: "1", keys["amount"]: "20000000"})
     with django_assert_max_num_queries(30):
         assert client.get(_url(office)).status_code == 200
+
+
+def test_national_manager_chooses_a_province(national_manager):
+    client = _client(national_manager)
+    response = client.get(reverse("entry:home"))
+    assert response.status_code == 200 and len(response.context["provinces"]) == 31
+    response = client.get(reverse("entry:home"), {"province": "IR-23", "year": "1404"})
+    assert response["Location"].endswith("/entry/IR-23/1404/")
+    assert client.get(reverse("entry:matrix", args=["IR-23", 1404])).status_code == 200
+
+
+def test_deadline_day_is_admin_configurable(office, zanjan_staff):
+    import datetime as dt
+
+    from programs.entry_queries import completeness_matrix
+
+    settings = EntrySettings.load()
+    # Farvardin 1404 is due on 10 Ordibehesht 1404 = 30 April 2025.
+    table = completeness_matrix(office.province, 1404, dt.date(2025, 5, 1))
+    assert table.rows[0].cells[0].days_late == 1
+    settings.deadline_day = 20
+    settings.save()
+    table = completeness_matrix(office.province, 1404, dt.date(2025, 5, 1))
+    assert table.rows[0].cells[0].days_late == 0 and table.overdue == []
+
+
+def test_on_time_rate_uses_the_first_submission(office, zanjan_staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from programs.entry_queries import completeness_matrix
+    from programs.models import ReportTransition
+
+    report = workflow.save_month(
+        office=office,
+        year=1404,
+        month=1,
+        values={"trainees": 1, "exits": 0},
+        by=zanjan_staff,
+        expected_version=0,
+    )
+    workflow.submit_report(report=report, by=zanjan_staff)
+    steps = ReportTransition.objects.filter(report=report)
+    for sent, on_time in (
+        (dt.datetime(2025, 4, 29, 12), True),
+        (dt.datetime(2025, 5, 2, 12), False),
+    ):
+        steps.update(at=timezone.make_aware(sent))
+        table = completeness_matrix(office.province, 1404, dt.date(2025, 6, 1))
+        cell = next(r for r in table.rows if r.office == office).cells[0]
+        assert cell.on_time is on_time
+        assert table.totals[0].on_time == int(on_time)
+        assert table.totals[0].on_time_percent == round(
+            100 * int(on_time) / table.totals[0].expected
+        )
