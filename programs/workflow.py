@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,26 @@ def _stamp_reason(report: MonthlyReport, by, since, reason: str) -> None:
     )
 
 
+def _create_or_stale(office, year, month, by, base_values) -> MonthlyReport:
+    """Create the month's report row now, locked; if someone else created it
+    since the form opened (two people on one empty month), that is a stale form."""
+    try:
+        with transaction.atomic():
+            return MonthlyReport.objects.create(
+                office=office, year=year, month=month, updated_by=by, version=0
+            )
+    except IntegrityError:
+        now = MonthlyReport.objects.get(office=office, year=year, month=month)
+        current = report_values([now.pk])[now.pk]
+        base = base_values or {}
+        changed = [
+            (key, base.get(key), current.get(key))
+            for key in sorted(set(base) | set(current))
+            if (base.get(key) or 0) != (current.get(key) or 0)
+        ]
+        raise StaleMonthError(changes=changed, report=now) from None
+
+
 @transaction.atomic
 def save_month(
     *,
@@ -120,6 +140,8 @@ def save_month(
     )
     if not access.can_enter_figures(by, office.province_id):
         raise PermissionDenied
+    if report is None and expected_version == 0:
+        report = _create_or_stale(office, year, month, by, base_values)
     current = report_values([report.pk])[report.pk] if report else {}
     if (report.version if report else 0) != expected_version:
         base = base_values or {}
