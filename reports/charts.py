@@ -140,7 +140,7 @@ def _layout(height: int = 420, **extra) -> dict:
         "font": {"family": FONT, "size": 13, "color": "#1f2933"},
         "separators": "٫٬",
         "height": height,
-        "margin": {"l": 24, "r": 24, "t": 40, "b": 48},
+        "margin": {"l": 24, "r": 72, "t": 40, "b": 48},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "legend": {
@@ -162,6 +162,13 @@ def _figure(traces: list, layout: dict) -> dict:
     # to_json validates against the plotly.js schema, then plain JSON data
     # goes to the template (json_script) and the cache.
     return json.loads(go.Figure(data=traces, layout=layout).to_json())
+
+
+def _name_margin(names: list[str]) -> dict:
+    """Room on the right for category names: Plotly's automargin does not
+    measure right-hand tick labels of Persian text reliably."""
+    longest = max((len(n) for n in names), default=4)
+    return {"l": 24, "r": min(260, 20 + 8 * longest), "t": 40, "b": 48}
 
 
 def _hover(lines: list[str]) -> str:
@@ -218,7 +225,7 @@ def goal_vs_actual(
         x=[r["target_jobs"] for r in with_target],
         y=[r["name"] for r in with_target],
         mode="markers",
-        marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 4, "color": TARGET}},
+        marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 4, "color": TARGET}},
         hovertext=[hover[rows.index(r)] for r in with_target],
         hovertemplate="%{hovertext}<extra></extra>",
     )
@@ -226,6 +233,7 @@ def goal_vs_actual(
     layout = _layout(
         height=max(320, 28 * len(rows) + 110),
         bargap=0.25,
+        margin=_name_margin(names),
         # RTL: names on the right, bars growing leftwards from them.
         xaxis=_axis(values, autorange=None, **{"side": "bottom"}),
         yaxis={"side": "right", "autorange": "reversed", "automargin": True, "type": "category"},
@@ -281,7 +289,7 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
             grid_pct[row][col] = min(r["achievement"], cap)
         xs.append(col)
         ys.append(row)
-        labels.append(f"{r['name']}<br>{fa_pct(r['achievement'])}")
+        labels.append(f"{_tile_name(r['name'])}<br>{fa_pct(r['achievement'])}")
         hovers.append(
             _hover(
                 [
@@ -292,13 +300,13 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
                 ]
             )
         )
-        dark = r["achievement"] is not None and r["achievement"] < 55
+        dark = r["achievement"] is not None and r["achievement"] < 75
         colours.append("#ffffff" if dark else "#1f2933")
         urls.append(link(r) if link else None)
     ticks = [0, 30, 60, 90, 120]
     base = go.Heatmap(
         z=grid_any,
-        colorscale=[[0, "#d9dee5"], [1, "#d9dee5"]],
+        colorscale=[[0, "#eef1f5"], [1, "#eef1f5"]],
         showscale=False,
         xgap=4,
         ygap=4,
@@ -308,19 +316,22 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
         z=grid_pct,
         zmin=0,
         zmax=cap,
-        colorscale="Cividis",
+        colorscale="Viridis",
         xgap=4,
         ygap=4,
         hoverinfo="skip",
         colorbar={
             "title": {"text": _("Achieved (%)"), "side": "top"},
+            "orientation": "h",
             "tickmode": "array",
             "tickvals": ticks,
-            "ticktext": [fa_pct(t) + ("+" if t == cap else "") for t in ticks],
-            "x": -0.02,
-            "xanchor": "right",
-            "len": 0.8,
-            "thickness": 14,
+            "ticktext": [fa_pct(t) for t in ticks],
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.02,
+            "yanchor": "top",
+            "len": 0.6,
+            "thickness": 12,
         },
     )
     text = go.Scatter(
@@ -336,9 +347,9 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
     )
     hidden = {"visible": False, "fixedrange": True}
     layout = _layout(
-        height=520,
+        height=560,
         showlegend=False,
-        margin={"l": 70, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 10, "b": 80},
         xaxis={**hidden, "range": [-0.5, tilemap.COLUMNS - 0.5]},
         yaxis={**hidden, "autorange": "reversed", "scaleanchor": "x"},
     )
@@ -359,6 +370,15 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
     return Chart(
         "map", _("Achievement by province"), _figure([base, heat, text], layout), table, links
     )
+
+
+def _tile_name(name: str) -> str:
+    """A long province name on two lines so it fits its tile."""
+    if len(name) <= 9 or " " not in name:
+        return name
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut]}<br>{name[cut + 1 :]}"
 
 
 # Months --------------------------------------------------------------------
@@ -585,6 +605,7 @@ def hbar(
     layout = _layout(
         height=max(260, 30 * len(names) + 110),
         bargap=0.3,
+        margin=_name_margin(names),
         shapes=shapes,
         xaxis=xaxis,
         yaxis={"side": "right", "autorange": "reversed", "automargin": True, "type": "category"},
@@ -629,7 +650,7 @@ def backlog_trend(year: int, rows: list[dict]) -> Chart:
     layout = _layout(
         height=440,
         barmode="stack",
-        xaxis=_month_axis(labels),
+        xaxis={**_month_axis(labels), "tickangle": -45},
         yaxis=_axis(month_totals, side="right"),
     )
     table = Table(

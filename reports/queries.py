@@ -241,3 +241,25 @@ def reporting_offices(year: int, province_ids: list[int] | None = None) -> int:
     return MonthlyReport.objects.filter(_report_scope(province_ids), year=year).aggregate(
         n=Count("office_id", distinct=True)
     )["n"]
+
+
+def office_notes(year: int, office_id: int) -> list[dict]:
+    """An office's field notes dated within the Jalali year, newest first."""
+    from programs.models import FieldNote
+    from reliefjobs.lib.jalali import fiscal_year_bounds
+
+    first, last = fiscal_year_bounds(year)
+    notes = FieldNote.objects.filter(
+        office_id=office_id, noted_on__range=(first, last)
+    ).select_related("bank")
+    return [
+        {
+            "noted_on": n.noted_on,
+            "area": n.get_area_display(),
+            "bank": n.bank.name if n.bank_id else "",
+            "status": n.get_status_display(),
+            "resolved_on": n.resolved_on,
+            "text": n.text,
+        }
+        for n in notes.order_by("-noted_on", "-pk")
+    ]

@@ -84,7 +84,7 @@ def _scope_from_query(request) -> charts.Scope:
     return charts.Scope("country")
 
 
-def _render(request, view: str, template: str, scope: charts.Scope, year: int, title: str):
+def _render(request, view: str, template: str, scope: charts.Scope, year: int, title: str, **extra):
     query = {"year": year}
     if scope.office is not None:
         query["office"] = scope.office.pk
@@ -103,6 +103,7 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
         "export_query": "&".join(f"{k}={v}" for k, v in query.items()),
         "printed_on": jalali.format_date(timezone.localdate()),
         **_page_data(view, scope, year),
+        **extra,
     }
     return render(request, template, context)
 
@@ -136,7 +137,8 @@ def office(request, pk: int):
     year = _year(request)
     found = _get_office_for_user(request.user, pk)
     scope = charts.Scope("office", province=found.province, office=found)
-    return _render(request, "office", "reports/office.html", scope, year, found.name)
+    notes = queries.office_notes(year, found.pk)
+    return _render(request, "office", "reports/office.html", scope, year, found.name, notes=notes)
 
 
 @login_required

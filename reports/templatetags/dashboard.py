@@ -2,6 +2,7 @@
 
 from django import template
 
+from reliefjobs.lib.jalali import format_date
 from reliefjobs.lib.text import to_persian_digits
 
 register = template.Library()
@@ -16,3 +17,9 @@ def fa(value):
 @register.filter
 def get(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def jdate(value):
+    """A date as «۱۳۹۸/۰۲/۰۸»."""
+    return format_date(value)
