@@ -31,6 +31,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -250,18 +251,19 @@ def read_rows(
     rows: list[Row] = []
     try:
         for number, cells in enumerate(records, start=1):
-            cells = [c.strip() if isinstance(c, str) else _cell_text(c) for c in cells]
+            # Both readers yield strings (_xlsx_records converts each cell).
+            cells = [c.strip() for c in cells]
             if not any(cells):
                 continue
             if header is None:
                 header = _header_map(cells, required, columns)
+                names, pick = list(header), itemgetter(*header.values())
+                width = max(header.values()) + 1
                 continue
-            rows.append(
-                (
-                    number,
-                    {name: (cells[i] if i < len(cells) else "") for name, i in header.items()},
-                )
-            )
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            picked = pick(cells)
+            rows.append((number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True))))
     except csv.Error as exc:
         raise ImportFileError(
             _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
@@ -458,57 +460,74 @@ def parse_figures(rows: list[Row], *, user=None) -> FiguresImport:
     names = parser.names
     result = FiguresImport(row_count=len(rows))
     seen: dict[tuple, int] = {}
+    # The same few cells repeat on most rows: each combination of province and
+    # county, of year and month, and of measure and dimensions is checked once
+    # (problems are not memoised, so every bad row reports its own error).
+    places: dict[tuple[str, str], int] = {}
+    periods: dict[tuple[str, str], tuple[int, int]] = {}
+    kinds: dict[tuple[str, ...], tuple] = {}
+
+    def place(row):
+        province = parser.province(row)
+        county = row.get("county", "")
+        if not county:
+            raise _RowProblem(_("the county office is empty"))
+        return parser.office(province, county).pk
+
+    def kind(row):
+        measure = parser.measure(row, MEASURES)
+        needed = DIMENSIONS[measure]
+        ids: dict[str, int | None] = {}
+        for column in DIMENSION_COLUMNS:
+            text = row.get(column, "")
+            if column in needed:
+                if not text:
+                    raise _RowProblem(
+                        _("«%(measure)s» needs a %(column)s")
+                        % {"measure": measure, "column": _dimension_label(column)}
+                    )
+                ids[column] = names.dimension(column, text)
+                if ids[column] is None:
+                    raise _RowProblem(
+                        _("unknown %(column)s «%(name)s»")
+                        % {"column": _dimension_label(column), "name": text}
+                    )
+            elif text:
+                raise _RowProblem(
+                    _("«%(measure)s» takes no %(column)s (found «%(name)s»)")
+                    % {"measure": measure, "column": _dimension_label(column), "name": text}
+                )
+        return (measure, ids.get("scheme"), ids.get("bank"), ids.get("funding_source"))
+
+    get = dict.get
     for number, row in rows:
         try:
-            province = parser.province(row)
-            county = row.get("county", "")
-            if not county:
-                raise _RowProblem(_("the county office is empty"))
-            office = parser.office(province, county)
-            year, month = parser.year(row), parser.month(row)
-            measure = parser.measure(row, MEASURES)
-            needed = DIMENSIONS[measure]
-            ids: dict[str, int | None] = {}
-            for column in DIMENSION_COLUMNS:
-                text = row.get(column, "")
-                if column in needed:
-                    if not text:
-                        raise _RowProblem(
-                            _("«%(measure)s» needs a %(column)s")
-                            % {"measure": measure, "column": _dimension_label(column)}
-                        )
-                    ids[column] = names.dimension(column, text)
-                    if ids[column] is None:
-                        raise _RowProblem(
-                            _("unknown %(column)s «%(name)s»")
-                            % {"column": _dimension_label(column), "name": text}
-                        )
-                elif text:
-                    raise _RowProblem(
-                        _("«%(measure)s» takes no %(column)s (found «%(name)s»)")
-                        % {"measure": measure, "column": _dimension_label(column), "name": text}
-                    )
+            where = (get(row, "province", ""), get(row, "county", ""))
+            office_id = places.get(where)
+            if office_id is None:
+                office_id = places[where] = place(row)
+            when = (get(row, "year", ""), get(row, "month", ""))
+            period = periods.get(when)
+            if period is None:
+                period = periods[when] = (parser.year(row), parser.month(row))
+            what = (
+                get(row, "measure", ""),
+                get(row, "scheme", ""),
+                get(row, "bank", ""),
+                get(row, "funding_source", ""),
+            )
+            dims = kinds.get(what)
+            if dims is None:
+                dims = kinds[what] = kind(row)
             value = parser.value(row)
         except _RowProblem as problem:
             result.errors.append(RowError(number, str(problem)))
             continue
+        measure, scheme_id, bank_id, funding_source_id = dims
         figure = FigureValue(
-            office_id=office.pk,
-            year=year,
-            month=month,
-            measure=measure,
-            value=value,
-            scheme_id=ids.get("scheme"),
-            bank_id=ids.get("bank"),
-            funding_source_id=ids.get("funding_source"),
+            office_id, period[0], period[1], measure, value, scheme_id, bank_id, funding_source_id
         )
-        key = (
-            *figure.report_key,
-            measure,
-            figure.scheme_id,
-            figure.bank_id,
-            figure.funding_source_id,
-        )
+        key = (office_id, *period, *dims)
         if key in seen:
             result.errors.append(_duplicate(number, seen[key]))
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from loans.models import LoanFigure, ReferralFigure
@@ -28,6 +28,7 @@ from reports.models import (
 )
 
 _CHUNK = 900
+# Rollup field → its aggregate over MonthlyReport.
 _TOTALS = {
     "jobs": Sum("jobs"),
     "loans_count": Sum("loans_count"),
@@ -69,6 +70,23 @@ def refresh(periods: set[tuple[int, int, int]]) -> None:
     cache.invalidate()
 
 
+def _insert_select(model, columns: list[str], queryset) -> None:
+    """INSERT INTO model (columns) SELECT …: the database aggregates and writes in one statement.
+
+    `queryset` is a values_list() whose columns are in `columns` order.
+    """
+    qn = connection.ops.quote_name
+    sql, params = queryset.query.sql_with_params()
+    target = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({target}) {sql}", params)
+
+
+def _grouped(queryset, groups: dict, sums: dict):
+    """values(groups).annotate(sums) as a values_list in groups-then-sums order."""
+    return queryset.order_by().values(**groups).annotate(**sums).values_list(*groups, *sums)
+
+
 def refresh_province_months(
     *, year: int, province_ids: Iterable[int] | None, months: Iterable[int] | None
 ) -> None:
@@ -88,96 +106,65 @@ def refresh_province_months(
     for model in (ProvinceMonth, ProvinceMonthScheme, ProvinceMonthLoan, ProvinceMonthReferral):
         model.objects.filter(**where).delete()
 
-    totals = (
-        MonthlyReport.objects.filter(**report_where)
-        .order_by()
-        .values("month", province=F("office__province_id"))
-        .annotate(**_TOTALS)
+    report_groups = {
+        "g_province": F("office__province_id"),
+        "g_year": F("year"),
+        "g_month": F("month"),
+    }
+    line_groups = {
+        "g_province": F("report__office__province_id"),
+        "g_year": F("report__year"),
+        "g_month": F("report__month"),
+    }
+    place = ["province", "year", "month"]
+    _insert_select(
+        ProvinceMonth,
+        place + list(_TOTALS),
+        _grouped(MonthlyReport.objects.filter(**report_where), report_groups, _TOTALS),
     )
-    ProvinceMonth.objects.bulk_create(
-        [ProvinceMonth(province_id=row.pop("province"), year=year, **row) for row in totals],
-        batch_size=_CHUNK,
+    _insert_select(
+        ProvinceMonthScheme,
+        [*place, "scheme", "jobs"],
+        _grouped(
+            JobsFigure.objects.filter(**line_where),
+            {**line_groups, "g_scheme": F("scheme_id")},
+            {"s_jobs": Sum("value")},
+        ),
     )
-    schemes = (
-        JobsFigure.objects.filter(**line_where)
-        .order_by()
-        .values("scheme_id", month=F("report__month"), province=F("report__office__province_id"))
-        .annotate(total=Sum("value"))
+    _insert_select(
+        ProvinceMonthLoan,
+        [*place, "bank", "funding_source", "count", "amount_rial"],
+        _grouped(
+            LoanFigure.objects.filter(**line_where),
+            {**line_groups, "g_bank": F("bank_id"), "g_source": F("funding_source_id")},
+            {"s_count": Sum("count"), "s_amount": Sum("amount_rial")},
+        ),
     )
-    ProvinceMonthScheme.objects.bulk_create(
-        [
-            ProvinceMonthScheme(
-                province_id=r["province"],
-                year=year,
-                month=r["month"],
-                scheme_id=r["scheme_id"],
-                jobs=r["total"],
-            )
-            for r in schemes
-        ],
-        batch_size=_CHUNK,
-    )
-    loans = (
-        LoanFigure.objects.filter(**line_where)
-        .order_by()
-        .values(
-            "bank_id",
-            "funding_source_id",
-            month=F("report__month"),
-            province=F("report__office__province_id"),
-        )
-        .annotate(c=Sum("count"), a=Sum("amount_rial"))
-    )
-    ProvinceMonthLoan.objects.bulk_create(
-        [
-            ProvinceMonthLoan(
-                province_id=r["province"],
-                year=year,
-                month=r["month"],
-                bank_id=r["bank_id"],
-                funding_source_id=r["funding_source_id"],
-                count=r["c"],
-                amount_rial=r["a"],
-            )
-            for r in loans
-        ],
-        batch_size=_CHUNK,
-    )
-    referrals = (
-        ReferralFigure.objects.filter(**line_where)
-        .order_by()
-        .values("bank_id", month=F("report__month"), province=F("report__office__province_id"))
-        .annotate(total=Sum("value"))
-    )
-    ProvinceMonthReferral.objects.bulk_create(
-        [
-            ProvinceMonthReferral(
-                province_id=r["province"],
-                year=year,
-                month=r["month"],
-                bank_id=r["bank_id"],
-                value=r["total"],
-            )
-            for r in referrals
-        ],
-        batch_size=_CHUNK,
+    _insert_select(
+        ProvinceMonthReferral,
+        [*place, "bank", "value"],
+        _grouped(
+            ReferralFigure.objects.filter(**line_where),
+            {**line_groups, "g_bank": F("bank_id")},
+            {"s_value": Sum("value")},
+        ),
     )
 
 
 def _refresh_office_years(year: int, office_ids: Iterable[int] | None) -> None:
     chunks = [None] if office_ids is None else list(_chunks(sorted(office_ids)))
+    groups = {
+        "g_office": F("office_id"),
+        "g_province": F("office__province_id"),
+        "g_year": F("year"),
+    }
     for chunk in chunks:
         where = {"year": year} if chunk is None else {"year": year, "office_id__in": chunk}
         OfficeYear.objects.filter(**where).delete()
-        rows = (
-            MonthlyReport.objects.filter(**where)
-            .order_by()
-            .values("office_id", province=F("office__province_id"))
-            .annotate(**_TOTALS)
-        )
-        OfficeYear.objects.bulk_create(
-            [OfficeYear(province_id=row.pop("province"), year=year, **row) for row in rows],
-            batch_size=_CHUNK,
+        _insert_select(
+            OfficeYear,
+            ["office", "province", "year", *_TOTALS],
+            _grouped(MonthlyReport.objects.filter(**where), groups, _TOTALS),
         )
 
 
