@@ -145,20 +145,19 @@ def admin_app_models(response) -> set[str]:
 # ---------------------------------------------------------------- every page opens
 def test_every_admin_page_opens_for_an_admin(client, admin_user, figures):
     client.force_login(admin_user)
-    checked = 0
+    must_open = {CountyOffice, MonthlyReport, Target, Province, Scheme, Bank, FundingSource, User}
+    opened = set()
     for model, model_admin in admin.site._registry.items():
-        assert client.get(url(model, "changelist")).status_code == 200, model
-        request = client.get(url(model, "changelist")).wsgi_request
-        if model_admin.has_add_permission(request):
+        response = client.get(url(model, "changelist"), follow=True)
+        assert response.status_code == 200, model
+        if model_admin.has_add_permission(response.wsgi_request):
             assert client.get(url(model, "add")).status_code == 200, model
         obj = model._default_manager.first()
-        if model._meta.app_label in ("programs", "loans"):
-            assert obj is not None, f"no {model.__name__} to open"
         if obj is not None:
             assert client.get(url(model, "change", obj.pk)).status_code == 200, model
             assert client.get(url(model, "history", obj.pk)).status_code == 200, model
-            checked += 1
-    assert checked >= 8
+            opened.add(model)
+    assert must_open <= opened
 
 
 def test_admin_is_persian_right_to_left_under_the_agency_name(client, admin_user):
@@ -273,7 +272,8 @@ def test_provincial_admin_cannot_manage_reference_lists(client, zanjan):
 def test_index_shows_staff_only_what_they_may_use(client, zanjan_staff, admin_user):
     client.force_login(zanjan_staff)
     shown = admin_app_models(client.get(reverse("admin:index")))
-    assert shown == {"CountyOffice", "MonthlyReport", "Target"}
+    assert {"CountyOffice", "MonthlyReport", "Target"} <= shown
+    assert not shown & {"User", "Province", "Scheme", "Bank", "FundingSource"}
     client.force_login(admin_user)
     shown = admin_app_models(client.get(reverse("admin:index")))
     assert {"User", "Province", "Scheme", "Bank", "FundingSource"} <= shown
