@@ -1,21 +1,41 @@
-"""Admin screens for monthly entry: its settings (national admins), the
-workflow log and confirmed warnings (read-only), and field notes, all scoped
-by province through programs.admin.ScopedAdmin. Imported from
-ProgramsConfig.ready()."""
+"""Admin screen for monthly entry's settings (the deadline day and the warning
+bounds), for national admins. Imported from ProgramsConfig.ready().
+
+The workflow log, confirmed warnings and field notes have their own pages
+(the month page and the field notes list), scoped by programs.access.
+"""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from programs import access
-from programs.access import Role
-from programs.admin import ScopedAdmin
-from programs.models import EntrySettings, FieldNote, ReportTransition, WarningConfirmation
+from programs.models import EntrySettings
 
 
 @admin.register(EntrySettings)
 class EntrySettingsAdmin(admin.ModelAdmin):
-    """One row: the deadline day and the warning bounds."""
+    """One row: the list opens it straight away, creating it with the defaults."""
 
-    list_display = ("__str__", "deadline_day", "min_average_loan_rial", "max_average_loan_rial")
+    fieldsets = (
+        (None, {"fields": ("deadline_day",)}),
+        (
+            None,
+            {
+                "fields": (
+                    "min_average_loan_rial",
+                    "max_average_loan_rial",
+                    "max_jobs_per_loan",
+                    "spike_factor",
+                )
+            },
+        ),
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            return super().changelist_view(request, extra_context)
+        settings = EntrySettings.load()
+        return redirect("admin:programs_entrysettings_change", settings.pk)
 
     def _national_admin(self, request) -> bool:
         return access.can_manage_reference(request.user)
@@ -30,46 +50,7 @@ class EntrySettingsAdmin(admin.ModelAdmin):
         return self._national_admin(request)
 
     def has_add_permission(self, request):
-        return self._national_admin(request) and not EntrySettings.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class _ReadOnlyLog(ScopedAdmin, admin.ModelAdmin):
-    """Written only by the workflow services; the admin shows it."""
-
-    scope_field = "report__office__province"
-    edit_roles = ()
-    delete_roles = ()
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("report__office", "by")
-
-
-@admin.register(ReportTransition)
-class ReportTransitionAdmin(_ReadOnlyLog):
-    list_display = ("report", "action", "from_status", "to_status", "by", "at")
-    list_filter = ("action",)
-    readonly_fields = ("report", "action", "from_status", "to_status", "by", "at", "comment")
-
-
-@admin.register(WarningConfirmation)
-class WarningConfirmationAdmin(_ReadOnlyLog):
-    list_display = ("report", "code", "message", "reason", "by", "at")
-    readonly_fields = ("report", "code", "field", "message", "reason", "by", "at")
-
-
-@admin.register(FieldNote)
-class FieldNoteAdmin(ScopedAdmin, admin.ModelAdmin):
-    scope_field = "office__province"
-    edit_roles = (Role.STAFF, Role.MANAGER, Role.ADMIN)
-    list_display = ("office", "noted_on", "area", "bank", "status", "resolved_on")
-    list_filter = ("area", "status", "bank")
-    search_fields = ("text", "office__name")
-    readonly_fields = ("created_by",)
-
-    def save_model(self, request, obj, form, change):
-        if not obj.pk:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)

@@ -250,13 +250,17 @@ class ColumnTotal:
     expected: int = 0
     reported: int = 0
     on_time: int = 0
+    # Expected months whose timeliness is known: submitted through the workflow,
+    # or still not submitted after the deadline. Months loaded in bulk (no
+    # workflow step) have no submission date and are left out of the rate.
+    judged: int = 0
     due: bool = False
 
     @property
     def on_time_percent(self) -> int | None:
-        if not self.due or not self.expected:
+        if not self.due or not self.judged:
             return None
-        return round(100 * self.on_time / self.expected)
+        return round(100 * self.on_time / self.judged)
 
 
 @dataclass
@@ -280,7 +284,7 @@ def completeness_matrix(province, year: int, today: dt.date) -> Matrix:
     reports = {
         (r["office_id"], r["month"]): r
         for r in MonthlyReport.objects.filter(office__province=province, year=year).values(
-            "pk", "office_id", "month", "status", "updated_at"
+            "pk", "office_id", "month", "status"
         )
     }
     reported = {office_id for office_id, _month in reports}
@@ -314,12 +318,14 @@ def completeness_matrix(province, year: int, today: dt.date) -> Matrix:
                 total.due = total.due or today > deadline
                 if status in _DONE:
                     total.reported += 1
-                    # Months loaded in bulk have no workflow step; their last change stands in.
-                    sent = first_submitted.get(report["pk"]) or report["updated_at"]
-                    cell.on_time = _local_date(sent) <= deadline
-                    total.on_time += cell.on_time
+                    sent = first_submitted.get(report["pk"])
+                    if sent is not None:
+                        cell.on_time = _local_date(sent) <= deadline
+                        total.on_time += cell.on_time
+                        total.judged += 1
                 elif today > deadline:
                     cell.days_late = (today - deadline).days
+                    total.judged += 1
                     overdue.append((office, cell))
             cells.append(cell)
         rows.append(MatrixRow(office, cells))
