@@ -569,11 +569,17 @@ def phase_setup() -> dict:
 
 
 def phase_grow(scale: int) -> dict:
-    """Add (scale - 1) synthetic offices per real one, with figures for every month."""
+    """Add (scale - 1) synthetic offices per real one, with figures for every month.
+
+    Written with plain bulk INSERTs (no history: this is bench data), then the
+    rollups are rebuilt as after any bulk load.
+    """
     from django.db import transaction
+    from django.utils import timezone
 
     from loans.models import LoanFigure, ReferralFigure
     from programs.models import CountyOffice, JobsFigure, MonthlyReport
+    from programs.services import _bulk_insert, _prepare
     from reliefjobs.lib.text import normalize_name
     from reports import rollups
 
@@ -581,63 +587,64 @@ def phase_grow(scale: int) -> dict:
     rng = random.Random(2)
     schemes, banks, pairs = _dimensions()
     real = list(CountyOffice.objects.order_by("pk"))
+    fields = [f for f in MonthlyReport._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    defaults.update(version=1, updated_at=timezone.now())
     with transaction.atomic():
-        synthetic = [
-            CountyOffice(
-                province_id=o.province_id,
-                name=f"{o.name} {i}",
-                name_key=normalize_name(f"{o.name} {i}"),
-            )
-            for i in range(2, scale + 1)
-            for o in real
-        ]
-        CountyOffice.objects.bulk_create(synthetic, batch_size=2000)
+        CountyOffice.objects.bulk_create(
+            [
+                CountyOffice(
+                    province_id=o.province_id,
+                    name=f"{o.name} {i}",
+                    name_key=normalize_name(f"{o.name} {i}"),
+                )
+                for i in range(2, scale + 1)
+                for o in real
+            ],
+            batch_size=2000,
+        )
         new_ids = list(
             CountyOffice.objects.exclude(pk__in=[o.pk for o in real]).values_list("pk", flat=True)
         )
-        for start in range(0, len(new_ids), 200):
-            ids = new_ids[start : start + 200]
-            reports, lines = [], []
+        for start in range(0, len(new_ids), 400):
+            ids = new_ids[start : start + 400]
+            reports, lines = [], {}
             for office_id in ids:
                 for year in YEARS:
                     for month in range(1, 13):
                         jobs, loans, referrals, trainees, exits = _month_values(
                             rng, schemes, banks, pairs
                         )
-                        report = MonthlyReport(
-                            office_id=office_id,
-                            year=year,
-                            month=month,
-                            trainees=trainees,
-                            exits=exits,
-                            jobs=sum(jobs.values()),
-                            loans_count=sum(c for c, _ in loans.values()),
-                            loans_amount_rial=sum(a for _, a in loans.values()),
-                            referred=sum(referrals.values()),
-                        )
-                        reports.append(report)
-                        lines.append((jobs, loans, referrals))
-            MonthlyReport.objects.bulk_create(reports, batch_size=2000)
-            by_key = {
-                (r.office_id, r.year, r.month): r.pk
-                for r in MonthlyReport.objects.filter(office_id__in=ids).only(
-                    "pk", "office_id", "year", "month"
-                )
-            }
+                        values = {
+                            **defaults,
+                            "office_id": office_id,
+                            "year": year,
+                            "month": month,
+                            "trainees": trainees,
+                            "exits": exits,
+                            "jobs": sum(jobs.values()),
+                            "loans_count": sum(c for c, _ in loans.values()),
+                            "loans_amount_rial": sum(a for _, a in loans.values()),
+                            "referred": sum(referrals.values()),
+                        }
+                        reports.append(tuple(_prepare(f, values[f.attname]) for f in fields))
+                        lines[(office_id, year, month)] = (jobs, loans, referrals)
+            _bulk_insert(MonthlyReport, [f.column for f in fields], reports)
             jobs_rows, loan_rows, referral_rows = [], [], []
-            for report, (jobs, loans, referrals) in zip(reports, lines, strict=True):
-                rid = by_key[(report.office_id, report.year, report.month)]
-                jobs_rows += [JobsFigure(report_id=rid, scheme=s, value=v) for s, v in jobs.items()]
-                loan_rows += [
-                    LoanFigure(report_id=rid, bank=b, funding_source=f, count=c, amount_rial=a)
-                    for (b, f), (c, a) in loans.items()
-                ]
-                referral_rows += [
-                    ReferralFigure(report_id=rid, bank=b, value=v) for b, v in referrals.items()
-                ]
-            JobsFigure.objects.bulk_create(jobs_rows, batch_size=5000)
-            LoanFigure.objects.bulk_create(loan_rows, batch_size=5000)
-            ReferralFigure.objects.bulk_create(referral_rows, batch_size=5000)
+            for office_id, year, month, rid in MonthlyReport.objects.filter(
+                office_id__in=ids
+            ).values_list("office_id", "year", "month", "id"):
+                jobs, loans, referrals = lines[(office_id, year, month)]
+                jobs_rows += [(rid, s.pk, v) for s, v in jobs.items()]
+                loan_rows += [(rid, b.pk, f.pk, c, a) for (b, f), (c, a) in loans.items()]
+                referral_rows += [(rid, b.pk, v) for b, v in referrals.items()]
+            _bulk_insert(JobsFigure, ["report_id", "scheme_id", "value"], jobs_rows)
+            _bulk_insert(
+                LoanFigure,
+                ["report_id", "bank_id", "funding_source_id", "count", "amount_rial"],
+                loan_rows,
+            )
+            _bulk_insert(ReferralFigure, ["report_id", "bank_id", "value"], referral_rows)
         rollups.rebuild()
     return {"data": _data_size(), "seconds": time.perf_counter() - started}
 

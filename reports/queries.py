@@ -6,17 +6,29 @@ office) and returns plain lists of dicts or ints, aggregated in the database.
 Each runs a fixed number of queries whatever the data size, so a page built
 from them does too. The signatures are stable: the performance work may
 switch the bodies to rollup tables without touching a caller.
+
+Country and province scopes read the rollup tables of reports.models (31
+provinces × 12 months, or one row per office and year), kept equal to the
+monthly reports by reports.rollups in every write; a single office's scope
+reads its own monthly reports and lines (at most 12 months).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from loans.models import LoanFigure, ReferralFigure
 from programs.models import CountyOffice, JobsFigure, MonthlyReport, Province, Target
+from reports.models import (
+    OfficeYear,
+    ProvinceMonth,
+    ProvinceMonthLoan,
+    ProvinceMonthReferral,
+    ProvinceMonthScheme,
+)
 
 FIGURES = ("jobs", "loans_count", "loans_amount_rial", "referred", "trainees", "exits")
 TARGET_MEASURES = ("jobs", "loans_count", "loans_amount_rial", "trainees")
@@ -46,6 +58,10 @@ def _line_scope(year: int, province_ids: list[int] | None, office_id: int | None
     return q
 
 
+def _rollup_scope(province_ids: list[int] | None) -> Q:
+    return Q() if province_ids is None else Q(province_id__in=province_ids)
+
+
 def _empty_figures() -> dict[str, int]:
     return dict.fromkeys(FIGURES, 0)
 
@@ -62,7 +78,7 @@ def _targets(year: int, *, by: str, q: Q) -> dict[int, dict[str, int]]:
 
 def available_years(province_ids: list[int] | None = None) -> list[int]:
     """Jalali years with figures or targets in scope, newest first."""
-    reports = MonthlyReport.objects.filter(_report_scope(province_ids)).order_by()
+    reports = ProvinceMonth.objects.filter(_rollup_scope(province_ids)).order_by()
     targets = Target.objects.order_by()
     if province_ids is not None:
         targets = targets.filter(province_id__in=province_ids)
@@ -83,9 +99,9 @@ def province_progress(year: int, province_ids: list[int] | None = None) -> list[
     if province_ids is not None:
         provinces = provinces.filter(pk__in=province_ids)
     figures = {
-        row.pop("office__province_id"): row
-        for row in MonthlyReport.objects.filter(_report_scope(province_ids), year=year)
-        .values("office__province_id")
+        row.pop("province_id"): row
+        for row in ProvinceMonth.objects.filter(_rollup_scope(province_ids), year=year)
+        .values("province_id")
         .annotate(**_sums())
         .order_by()
     }
@@ -110,16 +126,13 @@ def office_progress(year: int, province_id: int, office_id: int | None = None) -
     name, is_active, the FIGURES and target_<measure> (None when unset).
     """
     offices = CountyOffice.objects.filter(province_id=province_id)
-    reports = MonthlyReport.objects.filter(office__province_id=province_id, year=year)
+    reports = OfficeYear.objects.filter(province_id=province_id, year=year)
     target_q = Q(province_id=province_id, office__isnull=False)
     if office_id is not None:
         offices = offices.filter(pk=office_id)
         reports = reports.filter(office_id=office_id)
         target_q &= Q(office_id=office_id)
-    figures = {
-        row.pop("office_id"): row
-        for row in reports.values("office_id").annotate(**_sums()).order_by()
-    }
+    figures = {row.pop("office_id"): row for row in reports.values("office_id", *FIGURES)}
     targets = _targets(year, by="office_id", q=target_q)
     rows = []
     for office in offices.values("id", "name", "is_active").order_by("name"):
@@ -145,13 +158,11 @@ def monthly(
     year: int, province_ids: list[int] | None = None, office_id: int | None = None
 ) -> list[dict]:
     """Twelve rows (month 1-12) of the FIGURES summed over the scope; zeros where no data."""
-    found = {
-        row["month"]: row
-        for row in MonthlyReport.objects.filter(_report_scope(province_ids, office_id), year=year)
-        .values("month")
-        .annotate(**_sums())
-        .order_by()
-    }
+    if office_id is None:
+        source = ProvinceMonth.objects.filter(_rollup_scope(province_ids), year=year)
+    else:
+        source = MonthlyReport.objects.filter(_report_scope(province_ids, office_id), year=year)
+    found = {row["month"]: row for row in source.values("month").annotate(**_sums()).order_by()}
     return [{**_empty_figures(), **found.get(m, {}), "month": m} for m in MONTHS]
 
 
@@ -168,13 +179,29 @@ def jobs_by_scheme(
     year: int, province_ids: list[int] | None = None, office_id: int | None = None
 ) -> list[dict]:
     """[{"scheme": name, "jobs": n}] most jobs first."""
-    rows = (
-        JobsFigure.objects.filter(_line_scope(year, province_ids, office_id))
-        .values("scheme__name")
-        .annotate(jobs=Sum("value"))
-        .order_by("-jobs", "scheme__name")
-    )
+    if office_id is None:
+        lines = ProvinceMonthScheme.objects.filter(_rollup_scope(province_ids), year=year)
+        total = Sum("jobs")
+    else:
+        lines = JobsFigure.objects.filter(_line_scope(year, province_ids, office_id))
+        total = Sum("value")
+    rows = lines.values("scheme__name").annotate(jobs=total).order_by("-jobs", "scheme__name")
     return [{"scheme": r["scheme__name"], "jobs": r["jobs"]} for r in rows]
+
+
+def _loan_lines(year: int, province_ids: list[int] | None, office_id: int | None):
+    if office_id is None:
+        return ProvinceMonthLoan.objects.filter(_rollup_scope(province_ids), year=year)
+    return LoanFigure.objects.filter(_line_scope(year, province_ids, office_id))
+
+
+def _referral_lines(year: int, province_ids: list[int] | None, office_id: int | None):
+    """Referral rows with `value` and `month` (rollup rows, or an office's lines)."""
+    if office_id is None:
+        return ProvinceMonthReferral.objects.filter(_rollup_scope(province_ids), year=year)
+    return ReferralFigure.objects.filter(_line_scope(year, province_ids, office_id)).annotate(
+        month=F("report__month")
+    )
 
 
 def loans_by_bank(
@@ -182,7 +209,7 @@ def loans_by_bank(
 ) -> list[dict]:
     """[{"bank": name, "count": n, "amount_rial": r}] largest amount first."""
     rows = (
-        LoanFigure.objects.filter(_line_scope(year, province_ids, office_id))
+        _loan_lines(year, province_ids, office_id)
         .values("bank__name")
         .annotate(loans=Sum("count"), amount=Sum("amount_rial"))
         .order_by("-amount", "bank__name")
@@ -197,7 +224,7 @@ def loans_by_funding_source(
 ) -> list[dict]:
     """[{"source": name, "count": n, "amount_rial": r}] largest amount first."""
     rows = (
-        LoanFigure.objects.filter(_line_scope(year, province_ids, office_id))
+        _loan_lines(year, province_ids, office_id)
         .values("funding_source__name")
         .annotate(loans=Sum("count"), amount=Sum("amount_rial"))
         .order_by("-amount", "funding_source__name")
@@ -213,7 +240,7 @@ def referrals_by_bank(
 ) -> list[dict]:
     """Bank backlog: [{"bank": name, "referred": n}] clients referred, not yet paid."""
     rows = (
-        ReferralFigure.objects.filter(_line_scope(year, province_ids, office_id))
+        _referral_lines(year, province_ids, office_id)
         .values("bank__name")
         .annotate(total=Sum("value"))
         .order_by("-total", "bank__name")
@@ -226,21 +253,17 @@ def referrals_by_bank_month(
 ) -> list[dict]:
     """The backlog's trend: [{"bank": name, "month": m, "referred": n}] in month order."""
     rows = (
-        ReferralFigure.objects.filter(_line_scope(year, province_ids, office_id))
-        .values("report__month", "bank__name")
+        _referral_lines(year, province_ids, office_id)
+        .values("month", "bank__name")
         .annotate(total=Sum("value"))
-        .order_by("report__month", "bank__name")
+        .order_by("month", "bank__name")
     )
-    return [
-        {"bank": r["bank__name"], "month": r["report__month"], "referred": r["total"]} for r in rows
-    ]
+    return [{"bank": r["bank__name"], "month": r["month"], "referred": r["total"]} for r in rows]
 
 
 def reporting_offices(year: int, province_ids: list[int] | None = None) -> int:
     """How many county offices reported at least one month of the year."""
-    return MonthlyReport.objects.filter(_report_scope(province_ids), year=year).aggregate(
-        n=Count("office_id", distinct=True)
-    )["n"]
+    return OfficeYear.objects.filter(_rollup_scope(province_ids), year=year, reports__gt=0).count()
 
 
 def office_notes(year: int, office_id: int) -> list[dict]:
