@@ -346,3 +346,18 @@ def test_on_time_rate_uses_the_first_submission(office, zanjan_staff):
         assert table.totals[0].on_time_percent == round(
             100 * int(on_time) / table.totals[0].expected
         )
+
+
+def test_month_loaded_in_bulk_without_author_opens(office, zanjan_staff):
+    report = workflow.save_month(
+        office=office,
+        year=1404,
+        month=7,
+        values={"trainees": 5, "exits": 0},
+        by=zanjan_staff,
+        expected_version=0,
+    )
+    MonthlyReport.objects.filter(pk=report.pk).update(updated_by=None)
+    response = _client(zanjan_staff).get(_url(office))
+    assert response.status_code == 200
+    assert response.context["form"].initial["trainees"] == "۵"

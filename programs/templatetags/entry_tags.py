@@ -88,3 +88,11 @@ def count_state(preview, state):
 @register.filter
 def preview_state(state):
     return {"new": _("New"), "changed": _("Changed"), "unchanged": _("Unchanged")}.get(state, state)
+
+
+@register.filter
+def person(user):
+    """A user's full name, else their username; a dash when unknown (bulk loads)."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username
