@@ -60,8 +60,14 @@ messages: install
 collectstatic: install
 	$(PY) manage.py collectstatic --noinput -v 0
 
+# National-scale benchmark in its own database (bench-data/ or <name>_bench on
+# PostgreSQL); needs wrk, installed here when missing and we may.
 bench: install
-	$(PY) manage.py bench
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing wrk for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 # Backups of whichever database DATABASE_URL names (SQLite or PostgreSQL), as
 # portable XML: `make backup` writes backups/reliefjobs-<time>.xml.gz;
