@@ -284,7 +284,8 @@ def upload(request, code: str):
     province = _get_province_for_user(request.user, code)
     if not access.can_enter_figures(request.user, province):
         raise PermissionDenied
-    context = {"province": province, "months": range(1, 13), "current": current_period()}
+    # The month being reported is usually the one that just ended.
+    context = {"province": province, "months": range(1, 13), "current": current_period().previous()}
     if request.method != "POST":
         return render(request, "programs/upload.html", context)
     preview = spreadsheet.preview_upload(

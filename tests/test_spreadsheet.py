@@ -180,3 +180,13 @@ def test_access_to_the_excel_pages(zanjan_manager, tehran_staff):
 def test_confirm_without_preview_saves_nothing(zanjan_staff):
     response = _client(zanjan_staff).post(reverse("entry:upload_confirm", args=["IR-19"]))
     assert response.status_code == 302 and not MonthlyReport.objects.exists()
+
+
+def test_template_form_takes_persian_digits(zanjan_staff):
+    client = _client(zanjan_staff)
+    response = client.get(
+        reverse("entry:sheet_pick", args=["IR-19"]), {"year": "۱۴۰۵", "month": "8"}
+    )
+    assert response["Location"] == reverse("entry:sheet", args=["IR-19", 1405, 8])
+    response = client.get(reverse("entry:sheet_pick", args=["IR-19"]), {"year": "x", "month": "8"})
+    assert response["Location"] == reverse("entry:upload", args=["IR-19"])

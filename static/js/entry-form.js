@@ -76,5 +76,12 @@
       });
     });
   });
+  // Enter in any other field of the form (the reason) never submits either.
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.tagName === "INPUT" && target.type !== "submit") {
+      event.preventDefault();
+    }
+  });
   recompute();
 })();
