@@ -156,7 +156,14 @@ def save_month(
     if report and report.status not in editable_statuses(by):
         raise WorkflowError(_("A submitted month cannot be edited; ask a manager to return it."))
     since = timezone.now()
-    apply_values(values=_figure_values(office, year, month, values, current), by=by)
+    try:
+        apply_values(values=_figure_values(office, year, month, values, current), by=by)
+    except IntegrityError as error:
+        # Two first saves of a missing month at once: the other one created it.
+        raise StaleMonthError(
+            changes=[],
+            report=MonthlyReport.objects.filter(office=office, year=year, month=month).first(),
+        ) from error
     report = MonthlyReport.objects.get(office=office, year=year, month=month)
     if reason:
         _stamp_reason(report, by, since, reason)
