@@ -81,17 +81,18 @@ def invalidate() -> None:
     """
     cache.set(GENERATION_KEY, _new_token(), None)
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        connection.reports_uncommitted_write = _outer_transaction(connection)
+    outer = _outer_transaction(connection)
+    if outer is not None:
+        connection.reports_uncommitted_write = outer
         transaction.on_commit(lambda: cache.set(GENERATION_KEY, _new_token(), None))
 
 
 def _outer_transaction(connection):
-    """The outermost atomic block that is a real transaction (not a test case's)."""
+    """The outermost atomic block that is a real transaction (a test case's wrapper is not)."""
     for block in connection.atomic_blocks:
         if not getattr(block, "_from_testcase", False):
             return block
-    return connection.atomic_blocks[-1]
+    return None
 
 
 def _writing_here() -> bool:
