@@ -213,10 +213,14 @@ def _gregorian(value) -> dt.date | None:
 
 def office_open_in(office, period: Period) -> bool:
     """Was the office open at some point of the month (so it owes the month)?"""
+    return _open_between(office, period.first_day, period.last_day)
+
+
+def _open_between(office, first: dt.date, last: dt.date) -> bool:
     opened, closed = _gregorian(office.opened_on), _gregorian(office.closed_on)
-    if opened and opened > period.last_day:
+    if opened and opened > last:
         return False
-    if closed and closed < period.first_day:
+    if closed and closed < first:
         return False
     # Inactive with no closing date: when it closed is unknown, so nothing is owed.
     return office.is_active or closed is not None
@@ -236,6 +240,7 @@ class Cell:
     report_id: int | None = None
     days_late: int = 0
     on_time: bool | None = None
+    url: str = ""
 
 
 @dataclass
@@ -281,6 +286,8 @@ def completeness_matrix(province, year: int, today: dt.date) -> Matrix:
     """Who owes which month of the year, with totals and the overdue list (4 queries)."""
     deadline_day = EntrySettings.load().deadline_day
     periods = [Period(year, m) for m in range(1, 13)]
+    # Calendar conversions are slow: once per month, not once per cell.
+    bounds = [(p.first_day, p.last_day, deadline_of(p, deadline_day)) for p in periods]
     reports = {
         (r["office_id"], r["month"]): r
         for r in MonthlyReport.objects.filter(office__province=province, year=year).values(
@@ -291,7 +298,7 @@ def completeness_matrix(province, year: int, today: dt.date) -> Matrix:
     offices = [
         office
         for office in CountyOffice.objects.filter(province=province).order_by("name")
-        if office.pk in reported or any(office_open_in(office, p) for p in periods)
+        if office.pk in reported or any(_open_between(office, f, last) for f, last, _d in bounds)
     ]
     first_submitted = dict(
         ReportTransition.objects.filter(
@@ -305,10 +312,9 @@ def completeness_matrix(province, year: int, today: dt.date) -> Matrix:
     rows, overdue = [], []
     for office in offices:
         cells = []
-        for period, total in zip(periods, totals, strict=True):
-            deadline = deadline_of(period, deadline_day)
+        for period, total, (first, last, deadline) in zip(periods, totals, bounds, strict=True):
             report = reports.get((office.pk, period.month))
-            expected = office_open_in(office, period) and today > period.last_day
+            expected = _open_between(office, first, last) and today > last
             status = report["status"] if report else MISSING
             if not expected and not report:
                 status = "not_due"

@@ -72,6 +72,12 @@ def matrix(request, code: str, year: int):
     province = _get_province_for_user(request.user, code)
     _check_period(year)
     table = entry_queries.completeness_matrix(province, year, timezone.localdate())
+    # One reverse() for the page, not one per cell (a province has up to ~40 × 12).
+    pattern = reverse("entry:month", args=[987654321, year, 987654322])
+    for row in table.rows:
+        with_office = pattern.replace("987654321", str(row.office.pk))
+        for cell in row.cells:
+            cell.url = with_office.replace("987654322", str(cell.month))
     return render(
         request,
         "programs/matrix.html",
@@ -110,7 +116,7 @@ def _month_page(request, office, year, month, report, form, status=200, **extra)
     return render(request, "programs/month.html", context, status=status)
 
 
-def _stale_changes(error, grid, request):
+def _stale_changes(error, grid):
     return [
         {
             "label": grid.label(key),
@@ -166,7 +172,7 @@ def _save_month(request, office, year, month, report, form, warnings):
         now = error.report
         form.data["version"] = now.version if now else 0
         form.data["base"] = json.dumps(entry_queries.report_values([now.pk])[now.pk] if now else {})
-        changes = _stale_changes(error, form.grid, request)
+        changes = _stale_changes(error, form.grid)
         return _month_page(request, office, year, month, now, form, stale=changes, status=409)
     except (LockedMonthError, workflow.WorkflowError) as error:
         messages.error(request, str(error))

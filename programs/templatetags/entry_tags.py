@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.forms import show_number
 from reliefjobs.lib import jalali
@@ -44,17 +45,20 @@ def month_label(year, month):
     return jalali.month_label(int(year), int(month), persian=_persian())
 
 
+_STATUS_LABELS = {
+    "missing": gettext_lazy("Missing"),
+    "not_due": gettext_lazy("Not due yet"),
+    "draft": gettext_lazy("Draft"),
+    "submitted": gettext_lazy("Submitted"),
+    "returned": gettext_lazy("Returned"),
+    "approved": gettext_lazy("Approved"),
+}
+
+
 @register.filter
 def status_label(status):
-    labels = {
-        "missing": _("Missing"),
-        "not_due": _("Not due yet"),
-        "draft": _("Draft"),
-        "submitted": _("Submitted"),
-        "returned": _("Returned"),
-        "approved": _("Approved"),
-    }
-    return labels.get(status, status)
+    label = _STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
 @register.filter
