@@ -1,9 +1,8 @@
 """Display helpers for the entry pages: numbers, Jalali dates, month names, statuses."""
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from programs.forms import show_number
 from reliefjobs.lib import jalali
