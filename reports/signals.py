@@ -3,6 +3,7 @@
 The write path for figures (programs.services) refreshes rollups and the
 cache itself; these receivers cover what it does not see: the admin editing
 reference data (names shown in cached views), targets, a report's status,
+field notes,
 deleting a monthly report, or moving a county office to another province.
 They only refresh derived data; no domain rule lives here.
 """
@@ -15,6 +16,7 @@ from django.dispatch import receiver
 from loans.models import Bank, FundingSource, LoanFigure, ReferralFigure
 from programs.models import (
     CountyOffice,
+    FieldNote,
     JobsFigure,
     MonthlyReport,
     Province,
@@ -34,6 +36,7 @@ _SHOWN_IN_VIEWS = (
     JobsFigure,
     LoanFigure,
     ReferralFigure,
+    FieldNote,
 )
 
 

@@ -21,7 +21,7 @@ from programs.models import CountyOffice, Province
 from reliefjobs.lib import jalali
 from reliefjobs.lib.text import NumberError, parse_int, to_persian_digits
 from reports import charts, exports, queries
-from reports.cache import cached
+from reports.cache import cached, key_for
 
 BUILDERS = {
     "country": lambda year, elapsed, scope: charts.country_page(year, elapsed),
@@ -97,9 +97,13 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
         "year_fa": to_persian_digits(year),
         "title": title,
         "years": sorted(
-            set(queries.available_years(scope.province_ids)) | {year, jalali.current_period().year},
+            set(cached(("years", scope.key), lambda: queries.available_years(scope.province_ids)))
+            | {year, jalali.current_period().year},
             reverse=True,
         ),
+        # The rendered charts and tables are cached too (dashboard_base.html):
+        # rendering them costs more than building their data.
+        "dashboard_cache_key": key_for(("html", view, scope.key, year, jalali.elapsed_months(year))),
         "export_query": "&".join(f"{k}={v}" for k, v in query.items()),
         "printed_on": jalali.format_date(timezone.localdate()),
         **_page_data(view, scope, year),

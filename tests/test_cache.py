@@ -168,3 +168,29 @@ def test_the_language_is_part_of_the_key():
         assert cache.cached(("lang",), build) == "fa"
     with translation.override("en"):
         assert cache.cached(("lang",), build) == "en"
+
+
+def test_dashboard_page_shows_a_figure_saved_right_before(
+    client, national_manager, office, admin_user
+):
+    from reliefjobs.lib.text import to_persian_digits
+
+    client.force_login(national_manager)
+    apply_values(values=[_jobs(office, 5)], by=admin_user)
+    marks = ("987654", "987,654", to_persian_digits("987654"), to_persian_digits("987٬654"))
+    before = client.get("/?year=1402").content.decode()
+    assert client.get("/?year=1402").content.decode().count("<table") == before.count("<table")
+    assert not any(mark in before for mark in marks)
+    apply_values(values=[_jobs(office, 987654)], by=admin_user)
+    after = client.get("/?year=1402").content.decode()
+    assert any(mark in after for mark in marks)
+
+
+def test_a_field_note_invalidates(office, admin_user):
+    from programs.models import FieldNote
+
+    before = cache.generation()
+    FieldNote.objects.create(
+        office=office, noted_on="2023-03-25", area="banking", text="صف بانک", created_by=admin_user
+    )
+    assert cache.generation() != before
