@@ -263,7 +263,9 @@ def read_rows(
             if len(cells) < width:
                 cells += [""] * (width - len(cells))
             picked = pick(cells)
-            rows.append((number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True))))
+            rows.append(
+                (number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True)))
+            )
     except csv.Error as exc:
         raise ImportFileError(
             _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
@@ -589,24 +591,33 @@ def _stored_value(v: FigureValue, report, jobs, loans, referrals) -> int | None:
 
 
 def _compare_with_stored(result: FiguresImport, row_of: dict[tuple, int], names: _Names) -> None:
-    """Fill result.changed; a change to an approved month is a row error."""
+    """Fill result.changed. Changing an approved month is a row error; so is a
+    user without admin rights changing a submitted month (it awaits approval;
+    docs/permissions.md). The operator of the command line (no user) may."""
     from programs.models import ReportStatus
 
     if not result.values:
         return
+    user = names.user
+    frozen = {ReportStatus.APPROVED}
+    if user is not None and not (user.is_superuser or access.is_admin(user)):
+        frozen.add(ReportStatus.SUBMITTED)
     reports, jobs, loans, referrals = _stored_figures({v.report_key for v in result.values})
     for v in result.values:
         report = reports.get(v.report_key)
         if _stored_value(v, report, jobs, loans, referrals) == v.value:
             continue
-        if report is not None and report[1] == ReportStatus.APPROVED:
+        if report is not None and report[1] in frozen:
             key = (*v.report_key, v.measure, v.scheme_id, v.bank_id, v.funding_source_id)
             office = names.offices_by_id[v.office_id]
+            if report[1] == ReportStatus.APPROVED:
+                message = _("%(office)s, %(period)s is approved and locked")
+            else:
+                message = _("%(office)s, %(period)s is submitted; only an admin may change it now")
             result.errors.append(
                 RowError(
                     row_of[key],
-                    _("%(office)s, %(period)s is approved and locked")
-                    % {"office": office.name, "period": _period_label(v.year, v.month)},
+                    message % {"office": office.name, "period": _period_label(v.year, v.month)},
                 )
             )
             continue

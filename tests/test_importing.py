@@ -13,6 +13,7 @@ Business rules checked:
   negative, non-number, beyond 64-bit; the same key twice is an error;
 - scope: a provincial staff member may not import another province's
   figures; a manager may not import figures; only admins set targets;
+  staff may not change a submitted month (awaiting approval), an admin may;
 - an approved month refuses a changed value but accepts an equal one;
 - importing saves nothing if any row is bad; importing the same key again
   replaces the value (upsert); re-importing a file changes nothing;
@@ -361,6 +362,20 @@ def test_approved_month_refuses_a_change_but_accepts_an_equal_value():
         "row 3: زنجان, Farvardin 1403 is approved and locked",
     ]
     assert JobsFigure.objects.get().value == 12
+
+
+@pytest.mark.django_db
+def test_staff_cannot_change_a_submitted_month_but_an_admin_can(zanjan_staff, admin_user):
+    importing.import_figures(io.BytesIO(csv_bytes("IR-19,زنجان,1403,1,trainees,,,,4")))
+    MonthlyReport.objects.update(status=ReportStatus.SUBMITTED)
+    data = csv_bytes("IR-19,زنجان,1403,1,trainees,,,,5")
+    with translation.override("en"):
+        refused = importing.import_figures(io.BytesIO(data), user=zanjan_staff)
+    assert [str(e) for e in refused.errors] == [
+        "row 2: زنجان, Farvardin 1403 is submitted; only an admin may change it now"
+    ]
+    assert importing.import_figures(io.BytesIO(data), user=admin_user).saved
+    assert MonthlyReport.objects.get().trainees == 5
 
 
 @pytest.mark.django_db
