@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 from django.db import connection, models, transaction
@@ -99,6 +100,12 @@ def _prepare(field, value):
     """Python value → database value; plain ints and strings pass as they are."""
     if value is None or type(value) in (int, str, bool):
         return value
+    return _prepare_other(field, value, connection.vendor)
+
+
+@lru_cache(maxsize=256)
+def _prepare_other(field, value, vendor):
+    # One write stamps thousands of rows with the same time: convert it once.
     return field.get_db_prep_save(value, connection)
 
 
