@@ -41,6 +41,15 @@ def dashboard_data(reference_data):
         loans_count=120,
         loans_amount_rial=536 * 10**9,
     )
+    # The current year, part way through: the projection and the pace needed show.
+    from reliefjobs.lib.jalali import current_period
+
+    now = current_period()
+    if now.month > 1:
+        for office in offices[:2]:
+            add_office_year(office, now.year, jobs=150 * (now.month - 1), loans_count=90, loans_amount_rial=9 * 10**9,
+                            referred=12, months=range(1, now.month))
+        add_target(zanjan, now.year, "jobs", 4000)
     User.objects.create_user(username="national", password=PASSWORD, role="manager")
     User.objects.create_user(username="zanjan", password=PASSWORD, role="manager", province=zanjan)
     return {"zanjan": zanjan, "office": offices[0]}
@@ -69,6 +78,7 @@ def test_national_manager_sees_every_view(page, dashboard_data):
         ("dashboard-office", f"/office/{dashboard_data['office'].pk}/?year=1397"),
         ("dashboard-breakdowns-country", "/breakdowns/?year=1397"),
         ("dashboard-breakdowns-province", "/breakdowns/?year=1397&province=IR-19"),
+        ("dashboard-province-current-year", "/province/IR-19/"),
     ]
     for name, url in views:
         page.goto(page.live_url + url)
