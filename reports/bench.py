@@ -329,6 +329,7 @@ def run(*, calls: int, seconds: int, scale: int, stdout) -> dict:
         measured = _phase(env, "measure", calls=calls)
         results.setdefault("in_process", {})[variant] = measured["rows"]
         results.setdefault("profile", {})[variant] = measured.get("profile", "")
+        results.setdefault("explain", {})[variant] = measured.get("explain", {})
         with gunicorn(env) as base:
             results.setdefault("wrk", {})[variant] = wrk_runs(base, seconds, setup["cookie"])
             if variant == "1x":
@@ -431,6 +432,18 @@ def format_table(r: dict) -> str:
         f"| repeat load ≤ 50 KB | {pw['repeat'] / 1000:,.1f} KB | {'yes' if pw['repeat'] <= 50_000 else 'no'} |",
         "",
     ]
+    for label, plan in r.get("explain", {}).get(big, {}).items():
+        lines += [f"EXPLAIN at {big}, {label}:", "", "```", plan, "```", ""]
+    profile = "\n".join(r.get("profile", {}).get(big, "").strip().splitlines()[:30])
+    if profile:
+        lines += [
+            f"cProfile of 20 cold national progress calls at {big} (top entries):",
+            "",
+            "```",
+            profile,
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -555,7 +568,7 @@ def phase_setup() -> dict:
     apply_targets(values=targets, by=admin)
     session = SessionStore()
     session["_auth_user_id"] = str(national.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "reliefjobs.auth.CachedModelBackend"
     session["_auth_user_hash"] = national.get_session_auth_hash()
     session["_last_activity"] = int(time.time())
     session.create()
@@ -704,7 +717,43 @@ def phase_measure(calls: int) -> dict:
                 "warm_queries": _query_count(client, url, cold=False),
             }
         )
-    return {"rows": rows, "profile": _profile(client, rows[0]["url"])}
+    return {"rows": rows, "profile": _profile(client, rows[0]["url"]), "explain": _explain()}
+
+
+def _explain() -> dict:
+    """EXPLAIN of the main reads (rollups) and of the rollup refresh's aggregate."""
+    from django.db import connection
+    from django.db.models import F, Sum
+
+    from programs.models import MonthlyReport, Province, Target
+    from reports.models import OfficeYear, ProvinceMonth
+
+    tehran = Province.objects.get(code=PROVINCE)
+    sums = {f: Sum(f) for f in ("jobs", "loans_count", "loans_amount_rial", "trainees", "exits")}
+    queries = {
+        "national progress (ProvinceMonth by year)": ProvinceMonth.objects.filter(year=YEAR)
+        .values("province_id")
+        .annotate(**sums)
+        .order_by(),
+        "province progress (OfficeYear by province, year)": OfficeYear.objects.filter(
+            province=tehran, year=YEAR
+        ).values("office_id", "jobs", "loans_count"),
+        "national monthly (ProvinceMonth by month)": ProvinceMonth.objects.filter(year=YEAR)
+        .values("month")
+        .annotate(**sums)
+        .order_by(),
+        "province targets": Target.objects.filter(year=YEAR, office__isnull=True).values_list(
+            "province_id", "measure", "value"
+        ),
+        "rollup refresh: one province-month from the monthly reports": MonthlyReport.objects.filter(
+            year=YEAR, month=3, office__province_id=tehran.pk
+        )
+        .values(g=F("office__province_id"))
+        .annotate(**sums)
+        .order_by(),
+    }
+    analyze = {"analyze": True} if connection.vendor == "postgresql" else {}
+    return {label: qs.explain(**analyze) for label, qs in queries.items()}
 
 
 def _profile(client, url: str) -> str:

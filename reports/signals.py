@@ -22,7 +22,9 @@ from programs.models import (
     Province,
     Scheme,
     Target,
+    User,
 )
+from reliefjobs import auth
 from reports import cache, rollups
 
 _SHOWN_IN_VIEWS = (
@@ -76,3 +78,13 @@ def _office_moved(sender, instance, raw=False, **kwargs):
     old = getattr(instance, "_rollup_old_province_id", None)
     if not raw and old is not None and old != instance.province_id:
         rollups.refresh_offices([instance.pk], also_province_ids=[old])
+
+
+# Logged-in requests read the user (and its province) from the cache.
+for _model in (User, Province):
+    post_save.connect(
+        auth.users_changed, sender=_model, dispatch_uid=f"auth-user-save-{_model.__name__}"
+    )
+    post_delete.connect(
+        auth.users_changed, sender=_model, dispatch_uid=f"auth-user-delete-{_model.__name__}"
+    )
