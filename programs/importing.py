@@ -164,6 +164,8 @@ def _read_bytes(file_or_path, filename: str | None) -> tuple[bytes, str]:
         path = Path(file_or_path)
         try:
             return path.read_bytes(), filename or path.name
+        except FileNotFoundError as exc:
+            raise ImportFileError(_("There is no file %(path)s.") % {"path": path}) from exc
         except OSError as exc:
             raise ImportFileError(_("Cannot read the file: %(reason)s") % {"reason": exc}) from exc
     handle: BinaryIO = file_or_path

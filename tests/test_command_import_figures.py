@@ -204,7 +204,7 @@ def test_unreadable_file_fails_cleanly(tmp_path, content, fragment):
 
 def test_missing_file_fails_cleanly(tmp_path):
     message, _lines = fails(tmp_path / "nope.csv", "--language", "en")
-    assert "Cannot read the file" in message
+    assert "There is no file" in message and "nope.csv" in message
 
 
 def test_exit_status_is_non_zero_from_the_shell(tmp_path):

@@ -1,5 +1,8 @@
 """`manage.py export_figures --year Y [--province CODE] [-o FILE]`: the figures file format."""
 
+import os
+import sys
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -43,13 +46,18 @@ class Command(BaseCommand):
                         % {"province": options["province"]}
                     )
             self.stdout.ending = ""  # the CSV writer ends its own lines
-            count = export_figures(
-                year=year,
-                province=province,
-                path=options["output"],
-                stream=self.stdout,
-                bom=not options["no_bom"],
-            )
+            try:
+                count = export_figures(
+                    year=year,
+                    province=province,
+                    path=options["output"],
+                    stream=self.stdout,
+                    bom=not options["no_bom"],
+                )
+            except BrokenPipeError:
+                # The reader (e.g. `| head`) stopped early: not an error of ours.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(1)
             if options["output"]:
                 self.stderr.write(
                     _("%(rows)s rows written to %(file)s.")
