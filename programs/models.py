@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,7 +86,9 @@ class ProvinceQuerySet(models.QuerySet):
         text = to_latin_digits(str(identifier)).strip().upper()
         if text.startswith("IR-"):
             text = text[3:]
-        if text.isdigit():
+        # ASCII digits only, and few: str.isdigit() also passes «²», and int() of
+        # thousands of digits raises (found by tests/test_bad_input.py).
+        if re.fullmatch(r"[0-9]{1,3}", text):
             return self.filter(code=f"IR-{int(text):02d}").first()
         return self.filter(name_key=normalize_name(identifier)).first()
 

@@ -58,7 +58,11 @@ def _check_period(year: int, month: int = 1) -> None:
 @login_required
 def entry_home(request):
     """Staff go straight to their province; national users choose one."""
-    year = int(request.GET.get("year") or current_period().year)
+    try:
+        year = parse_int(request.GET.get("year") or current_period().year)
+    except NumberError:
+        raise Http404 from None
+    _check_period(year)
     code = request.GET.get("province") or (request.user.province and request.user.province.code)
     if code:
         _get_province_for_user(request.user, code)

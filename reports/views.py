@@ -64,6 +64,10 @@ def _get_province_for_user(user, code: str) -> Province:
 
 
 def _get_office_for_user(user, pk) -> CountyOffice:
+    try:
+        pk = parse_int(pk)  # ?office= comes from the query string: «abc» is "not found"
+    except NumberError:
+        raise Http404(_("No such county office in your scope.")) from None
     office = CountyOffice.objects.visible_to(user).select_related("province").filter(pk=pk).first()
     if office is None:
         raise Http404(_("No such county office in your scope."))
