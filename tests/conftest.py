@@ -19,6 +19,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference", verbosity=0)
 
 
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flushes(request, django_db_blocker):
+    """Transactional tests (browser, concurrency) empty every table when they end;
+    put the reference data back, committed, before the next database test."""
+    uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    from django.core.management import call_command
+
+    from programs.models import Province
+
+    with django_db_blocker.unblock():
+        if not Province.objects.exists():
+            call_command("load_reference", verbosity=0)
+
+
 def _user(username, role, province_code=None, **extra):
     from programs.models import Province, User
 
