@@ -296,6 +296,18 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def cpu_share(seconds: float = 1.0) -> float:
+    """The share of one core this process got while spinning for `seconds` (1.0 = an idle core).
+
+    Other work on the machine (a test suite, another benchmark) slows every
+    number below; this says by how much.
+    """
+    wall, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < seconds:
+        sum(range(10_000))
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
 def run(*, calls: int, seconds: int, scale: int, stdout) -> dict:
     """The whole benchmark; prints the table and returns the results."""
     from django.conf import settings
@@ -316,6 +328,8 @@ def run(*, calls: int, seconds: int, scale: int, stdout) -> dict:
         "machine": machine(),
         "django_debug": False,
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "cpu_share_start": cpu_share(),
+        "load_start": os.getloadavg()[0],
     }
     setup = _phase(env, "setup")
     results["import"] = setup["import"]
@@ -336,6 +350,7 @@ def run(*, calls: int, seconds: int, scale: int, stdout) -> dict:
                 results["page_weight"] = page_weight(base, setup["cookie"])
         stdout.write(f"{variant} measured at {time.monotonic() - started:.0f} s\n")
     results["seconds"] = round(time.monotonic() - started)
+    results["cpu_share_end"], results["load_end"] = cpu_share(), os.getloadavg()[0]
     (DATA_DIR / f"results-{vendor}.json").write_text(
         json.dumps(results, indent=2, ensure_ascii=False)
     )
@@ -350,7 +365,9 @@ def format_table(r: dict) -> str:
     big = variants[-1]
     lines = [
         f"Machine: {r['machine']}; database: {r['vendor']}; cache: {r['cache']}; DEBUG off; "
-        f"whole run {r['seconds']} s.",
+        f"whole run {r['seconds']} s. Other load: a spinning loop got {r['cpu_share_start']:.0%} of a core "
+        f"at the start and {r['cpu_share_end']:.0%} at the end (load average {r['load_start']:.1f} → "
+        f"{r['load_end']:.1f}; 100% and < 1 mean an otherwise idle machine).",
         "",
         "| data | offices | monthly reports | figure lines |",
         "|---|---:|---:|---:|",
