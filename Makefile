@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: browser-deps migrate run test test-browser lint format migrations-check bench install messages collectstatic clean backup restore
+.PHONY: browser-deps migrate run test test-browser lint format migrations-check bench install messages collectstatic clean backup restore fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ bench: install
 BACKUP ?= backups/reliefjobs-$(shell date +%Y%m%d-%H%M%S).xml.gz
 backup: install
 	$(PY) manage.py backup_data $(BACKUP)
+
+# A longer fuzz of the API against docs/openapi.yaml than the suite's bounded one.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	RELIEFJOBS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:randomly tests/test_bad_input_api_fuzz.py -s $(PYTEST_ARGS)
 
 restore: install
 	@test -n "$(filter command line,$(origin BACKUP))" || { echo "usage: make restore BACKUP=backups/file.xml.gz"; exit 2; }
