@@ -107,7 +107,9 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
         ),
         # The rendered charts and tables are cached too (dashboard_base.html):
         # rendering them costs more than building their data.
-        "dashboard_cache_key": key_for(("html", view, scope.key, year, jalali.elapsed_months(year))),
+        "dashboard_cache_key": key_for(
+            ("html", view, scope.key, year, jalali.elapsed_months(year))
+        ),
         "export_query": "&".join(f"{k}={v}" for k, v in query.items()),
         "printed_on": jalali.format_date(timezone.localdate()),
         **_page_data(view, scope, year),

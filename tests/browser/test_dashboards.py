@@ -47,8 +47,15 @@ def dashboard_data(reference_data):
     now = current_period()
     if now.month > 1:
         for office in offices[:2]:
-            add_office_year(office, now.year, jobs=150 * (now.month - 1), loans_count=90, loans_amount_rial=9 * 10**9,
-                            referred=12, months=range(1, now.month))
+            add_office_year(
+                office,
+                now.year,
+                jobs=150 * (now.month - 1),
+                loans_count=90,
+                loans_amount_rial=9 * 10**9,
+                referred=12,
+                months=range(1, now.month),
+            )
         add_target(zanjan, now.year, "jobs", 4000)
     User.objects.create_user(username="national", password=PASSWORD, role="manager")
     User.objects.create_user(username="zanjan", password=PASSWORD, role="manager", province=zanjan)
