@@ -84,6 +84,8 @@ class ProvinceQuerySet(models.QuerySet):
         from reliefjobs.lib.text import to_latin_digits
 
         text = to_latin_digits(str(identifier)).strip().upper()
+        if "\x00" in text:
+            return None  # PostgreSQL refuses NUL in text; no name has one
         if text.startswith("IR-"):
             text = text[3:]
         # ASCII digits only, and few: str.isdigit() also passes «²», and int() of

@@ -10,6 +10,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.http import HttpResponseBadRequest, JsonResponse
 
 # Scripts only from our own origin: no inline <script>, no eval. Styles allow
 # 'unsafe-inline' because Plotly sets style attributes and injects <style>
@@ -84,4 +85,24 @@ class SessionActivityMiddleware:
             last = session.get(TOUCH_KEY)
             if not isinstance(last, int) or now - last >= TOUCH_INTERVAL_SECONDS:
                 session[TOUCH_KEY] = now
+        return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """Answers 400 to a URL carrying a NUL byte (%00) in its path or query string.
+
+    PostgreSQL refuses NUL inside text, so such a value reaching a query would
+    be a 500 (found by tests/test_bad_input_api_fuzz.py on PostgreSQL); no
+    person types one. Form fields are already guarded by Django's validator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            message = "NUL characters are not allowed in a URL"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": message, "status": 400}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

@@ -333,6 +333,39 @@ def test_html_in_a_field_note_is_stored_as_typed_and_shown_escaped(as_staff, zan
         assert escaped in text or "&lt;script&gt;" in text, path
 
 
+# --- NUL bytes (PostgreSQL refuses them in text) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/province/%00/",
+        "/?year=%00",
+        "/breakdowns/?province=IR-19%00",
+        "/entry/?province=%00",
+        "/entry/IR-19/notes/?area=%00",
+        "/audit/?date_from=%00",
+        "/api/v1/progress?province=%00",
+        "/api/v1/monthly?year=1403%00",
+    ],
+)
+def test_nul_bytes_in_a_url_are_a_400(as_admin, path):
+    response = as_admin.get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["status"] == 400
+
+
+def test_nul_byte_in_a_form_field_is_a_form_error(as_staff):
+    response = as_staff.post(
+        "/entry/IR-19/notes/new/",
+        {"office": str(_office("IR-19").pk), "noted_on": "1403/02/08", "area": "banking",
+         "text": "a\x00b", "status": "open"},
+    )  # fmt: skip
+    assert response.status_code in (200, 400)
+    assert "text" in response.context["form"].errors
+
+
 # --- names that look like attacks ----------------------------------------------------------
 
 

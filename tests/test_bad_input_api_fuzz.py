@@ -190,6 +190,8 @@ def _year_ok(text) -> bool:
 
 
 def _expected_status(user, query) -> int:
+    if any("\x00" in value for value in query.values()):
+        return 400  # refused before anything else (reliefjobs.security.RejectNulBytesMiddleware)
     if user is None or not user.is_active:
         return 401
     if not _year_ok(query.get("year")):
