@@ -437,3 +437,17 @@ def test_only_admins_set_targets(zanjan_staff, zanjan_manager, tehran_staff, adm
         assert only_error(result) == "row 2: you may not set targets for زنجان"
     assert not Target.objects.exists()
     assert importing.import_targets(io.BytesIO(data), user=admin_user).saved
+
+
+@pytest.mark.django_db
+def test_a_web_upload_reads_like_a_file_on_disk():
+    """The web upload and the admin pass Django's uploaded file object."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "figures.csv", (FIXTURES / "figures_sample.csv").read_bytes(), content_type="text/csv"
+    )
+    upload.read(10)  # a form may already have peeked at it
+    assert importing.read_rows(upload) == importing.read_rows(FIXTURES / "figures_sample.csv")
+    result = importing.import_figures(upload, dry_run=True)
+    assert result.ok and len(result.changed) == 9
