@@ -135,9 +135,28 @@ def test_password_change_logs_out_other_sessions(zanjan_staff):
 
 def test_password_set_elsewhere_logs_out_existing_sessions(zanjan_staff, client):
     client.force_login(zanjan_staff)
+    assert client.get(ZANJAN_HOME).status_code == 200  # warms any per-user cache
     zanjan_staff.set_password("another-long-passphrase-7")
     zanjan_staff.save()
     assert client.get(ZANJAN_HOME).status_code == 302
+
+
+def test_a_deactivated_account_is_logged_out_at_once(zanjan_staff, client):
+    client.force_login(zanjan_staff)
+    assert client.get(ZANJAN_HOME).status_code == 200
+    zanjan_staff.is_active = False
+    zanjan_staff.save()
+    response = client.get(ZANJAN_HOME)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert client.get("/api/v1/progress?year=1403").status_code == 401
+
+
+def test_a_narrowed_scope_applies_at_once(zanjan_staff, national_manager, client, tehran):
+    client.force_login(national_manager)
+    assert client.get("/province/IR-23/").status_code == 200
+    national_manager.province = tehran.__class__.objects.get(code="IR-19")
+    national_manager.save()
+    assert client.get("/province/IR-23/").status_code == 404
 
 
 @pytest.mark.parametrize("weak", ["short1", "password123", "12345678901", "zanjan_staff1"])
