@@ -361,3 +361,34 @@ def test_month_loaded_in_bulk_without_author_opens(office, zanjan_staff):
     response = _client(zanjan_staff).get(_url(office))
     assert response.status_code == 200
     assert response.context["form"].initial["trainees"] == "۵"
+
+
+def _visible_english(html: str) -> set[str]:
+    import re
+
+    main = html.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", main)
+    return set(re.findall(r"[A-Za-z_]{3,}", text))
+
+
+def test_persian_pages_do_not_leak_english(office, zanjan_staff, zanjan_manager, keys):
+    staff = _client(zanjan_staff)
+    _post(staff, office, {keys["jobs"]: "3", keys["count"]: "1", keys["amount"]: "20000000"})
+    report = MonthlyReport.objects.get(office=office, month=7)
+    workflow.submit_report(report=report, by=zanjan_staff)
+    workflow.return_report(report=report, by=zanjan_manager, comment="اصلاح")
+    pages = [
+        reverse("entry:matrix", args=["IR-19", 1404]),
+        _url(office),
+        reverse("entry:notes", args=["IR-19"]),
+        reverse("entry:note_new", args=["IR-19"]),
+        reverse("entry:upload", args=["IR-19"]),
+    ]
+    for url in pages:
+        # Usernames and the file extension are the only Latin words a user sees.
+        allowed = {"zanjan_staff", "zanjan_manager", "xlsx"}
+        assert _visible_english(staff.get(url).content.decode()) <= allowed, url
+    warned = _post(
+        staff, office, {keys["count"]: "1", keys["amount"]: "10"}, version=report.version + 2
+    )
+    assert warned.context["warnings"] and _visible_english(warned.content.decode()) <= allowed
