@@ -344,6 +344,12 @@ def build_plans(
                 if plan is not None and key not in seeds:  # seeded: published figures only
                     plans[key] = plan
         _plan_targets(code, profile, names, years, totals)
+    # The demo provinces show every status: Zanjan's capital office has its last
+    # month sent back by the manager.
+    last = now.previous()
+    returned = plans.get((ZANJAN, "زنجان", last.year, last.month))
+    if returned is not None and last.year == now.year:
+        returned.status = "returned"
     return plans, totals
 
 
@@ -425,6 +431,9 @@ def load_demo(
     summary.reports = len(reports)
     summary.lines = len(jobs_lines) + len(loan_lines) + len(referral_lines)
     summary.targets = _save_targets(totals, offices, {p.code: p for p in province_list})
+    if summary.reports:
+        _workflow_steps(now, report_rows, reports)
+        _field_notes(offices, bank_id)
     if settings.DEBUG:
         summary.users = _demo_users()
     if summary.reports or summary.targets:
@@ -432,6 +441,152 @@ def load_demo(
 
         rollups.rebuild()
     return summary
+
+
+# Workflow steps and field notes --------------------------------------------
+
+RECORDER = "demo_recorder"  # the (inactive) author of demo workflow steps and notes
+RETURN_COMMENTS = (
+    "مبلغ تسهیلات بانک سپه با فهرست پرداخت بانک هم‌خوانی ندارد؛ لطفاً بررسی شود.",
+    "تعداد فرصت شغلی طرح کاریابی نسبت به ماه قبل غیرعادی است؛ مستندات پیوست شود.",
+    "آمار آموزش فنی و حرفه‌ای ثبت نشده است.",
+)
+FIELD_NOTES = (  # (province, office, Jalali date, area, bank or "", text, resolved on or "")
+    (
+        TEHRAN,
+        ISLAMSHAHR,
+        (1404, 2, 20),
+        "banking",
+        "بانک قرض‌الحسنه مهر ایران",
+        "طولانی شدن فرایند پرداخت تسهیلات و درخواست ضامن کارمند از مددجویان معرفی‌شده",
+        "",
+    ),
+    (
+        TEHRAN,
+        ISLAMSHAHR,
+        (1404, 2, 20),
+        "executive",
+        "",
+        "نیاز به آسیب‌شناسی میدانی کسب‌وکارهای کوچک و پیگیری طرح‌های راکد",
+        "",
+    ),
+    (
+        TEHRAN,
+        ISLAMSHAHR,
+        (1404, 2, 20),
+        "insurance",
+        "",
+        "نبود پوشش بیمه برای مجریان طرح‌های خانگی",
+        "",
+    ),
+    (
+        TEHRAN,
+        ISLAMSHAHR,
+        (1404, 1, 25),
+        "other",
+        "",
+        "راه‌اندازی غرفه فروش محصولات ۱۶ مجری طرح اشتغال در فروشگاه مجازی",
+        (1404, 2, 15),
+    ),
+    (
+        ZANJAN,
+        "زنجان",
+        (1398, 2, 8),
+        "banking",
+        "بانک ملی ایران",
+        "صف معرفی‌شدگان به بانک به دلیل کمبود منابع؛ پرداخت وام اشتغال مشروط به تأمین اعتبار",
+        "",
+    ),
+    (
+        ZANJAN,
+        "ابهر",
+        (1398, 3, 12),
+        "executive",
+        "",
+        "کمبود کارشناس برای راهبری طرح‌های اشتغال روستایی",
+        (1398, 6, 1),
+    ),
+)
+
+
+def _recorder():
+    from programs.models import User
+
+    user, created = User.objects.get_or_create(
+        username=RECORDER,
+        defaults={"first_name": "ثبت", "last_name": "نمایشی", "is_active": False, "role": "staff"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _workflow_steps(now: Period, report_rows: list[tuple], report_ids: list[int]) -> None:
+    """Submissions, approvals and returns for this year's and last year's months, so
+    the completeness matrix has submission dates (some late) to judge on-time rates."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from programs.models import ReportTransition
+    from reliefjobs.lib.jalali import to_gregorian
+
+    rng = random.Random(1405)
+    by = _recorder().pk
+    field = ReportTransition._meta.get_field("at")
+    latest = timezone.now()
+    rows = []
+    for row, rid in zip(report_rows, report_ids, strict=True):
+        year, month, status = row[1], row[2], row[3]
+        if year < now.year - 1 or status not in ("submitted", "approved", "returned"):
+            continue
+        following = Period(year, month).next()
+        due = to_gregorian(following.year, following.month, 10)
+        lateness = rng.choice((-8, -6, -5, -3, -2, -1, 0, 0, 2, 5, 9, 16))
+        sent = timezone.make_aware(
+            dt.datetime.combine(due + dt.timedelta(days=lateness), dt.time(10))
+        )
+        sent = min(sent, latest - dt.timedelta(hours=2))
+
+        def at(moment):
+            return field.get_db_prep_save(min(moment, latest), connection)
+
+        rows.append((rid, "submit", "draft", "submitted", by, at(sent), ""))
+        later = sent + dt.timedelta(days=rng.randint(1, 6))
+        if status == "approved":
+            rows.append((rid, "approve", "submitted", "approved", by, at(later), ""))
+        elif status == "returned":
+            comment = rng.choice(RETURN_COMMENTS)
+            rows.append((rid, "return", "submitted", "returned", by, at(later), comment))
+    _insert_rows(
+        ReportTransition,
+        ("report_id", "action", "from_status", "to_status", "by_id", "at", "comment"),
+        rows,
+    )
+
+
+def _field_notes(offices, bank_id) -> None:
+    """The obstacles of the Islamshahr meeting (executive, banking, insurance) and a
+    few in Zanjan, as field notes."""
+    from programs.models import FieldNote
+    from reliefjobs.lib.jalali import to_gregorian
+
+    by = _recorder()
+    for code, office_name, noted, area, bank, text, resolved in FIELD_NOTES:
+        office = offices.get((code, office_name))
+        if office is None or FieldNote.objects.filter(office=office, text=text).exists():
+            continue
+        FieldNote.objects.create(
+            office=office,
+            noted_on=to_gregorian(*noted),
+            area=area,
+            bank_id=bank_id[bank] if bank else None,
+            text=text,
+            status="resolved" if resolved else "open",
+            resolved_on=to_gregorian(*resolved) if resolved else None,
+            created_by=by,
+        )
 
 
 def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:

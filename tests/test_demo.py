@@ -192,7 +192,9 @@ def test_demo_is_the_same_on_every_run():
 def test_demo_users_only_in_debug(settings):
     settings.DEBUG = False
     assert demo.load_demo(today=TODAY, provinces=[]).users == []
-    assert not User.objects.exists()
+    # Only the inactive author of demo workflow steps, who cannot log in.
+    assert not User.objects.filter(is_active=True).exists()
+    assert all(not u.has_usable_password() for u in User.objects.all())
     settings.DEBUG = True
     users = demo.load_demo(today=TODAY, provinces=[]).users
     assert [u[0] for u in users] == [
@@ -224,3 +226,36 @@ def test_split_adds_up_exactly():
     assert sum(demo.split(2402, [0.3, 1.7, 2.2, 0.9])) == 2402
     assert demo.split(5, [0, 1, 1])[0] == 0
     assert demo.split(0, [1, 2]) == [0, 0]
+
+
+def test_demo_months_carry_their_workflow_steps(loaded):
+    """Submitted, returned and approved months of the last two years have a submission
+    date (some after the deadline), so the matrix can judge on-time rates."""
+    from programs.models import ReportTransition
+
+    sent = MonthlyReport.objects.filter(
+        year__gte=1404, status__in=["submitted", "returned", "approved"]
+    )
+    assert sent.exists()
+    submitted_ids = set(
+        ReportTransition.objects.filter(action="submit").values_list("report_id", flat=True)
+    )
+    assert set(sent.values_list("pk", flat=True)) == submitted_ids
+    returned = MonthlyReport.objects.filter(year=1405, status="returned")
+    assert returned.filter(office__province__code="IR-19").exists()
+    for report in returned:
+        assert report.transitions.filter(action="return").exclude(comment="").exists()
+    moments = ReportTransition.objects.values_list("at", flat=True)
+    from django.utils import timezone
+
+    assert max(moments) <= timezone.now()
+
+
+def test_islamshahr_meeting_obstacles_are_field_notes(loaded):
+    from programs.models import FieldNote
+
+    notes = FieldNote.objects.filter(office__name="اسلامشهر")
+    assert {"executive", "banking", "insurance"} <= set(notes.values_list("area", flat=True))
+    assert notes.filter(status="resolved", text__contains="۱۶ مجری").exists()
+    demo.load_demo(today=TODAY, provinces=QUICK)
+    assert FieldNote.objects.filter(office__name="اسلامشهر").count() == notes.count()
