@@ -454,7 +454,7 @@ def format_table(r: dict) -> str:
     profile = "\n".join(r.get("profile", {}).get(big, "").strip().splitlines()[:30])
     if profile:
         lines += [
-            f"cProfile of 20 cold national progress calls at {big} (top entries):",
+            f"cProfile of 20 cold national progress calls at {big} (top entries by own time):",
             "",
             "```",
             profile,
@@ -788,7 +788,7 @@ def _profile(client, url: str) -> str:
         client.get(url)
         profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(15)
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
     return out.getvalue()
 
 
