@@ -79,7 +79,7 @@ def test_anonymous_is_sent_to_log_in(client, db):
 
 
 @pytest.mark.parametrize("who", ["zanjan_staff", "zanjan_manager", "national_manager"])
-def test_non_admins_are_refused(client, who, request):
+def test_non_admins_are_refused(db, client, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(URL).status_code == 403
 

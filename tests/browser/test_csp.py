@@ -104,7 +104,7 @@ def test_injected_inline_scripts_and_handlers_are_blocked(admin_page):
         "() => { const s = document.createElement('script');"
         " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
     )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    page.wait_for_function("() => window.__cspViolations.length > 0")
     assert page.evaluate("window.__ran === undefined")
     assert page.evaluate("window.__cspViolations")[0].startswith("script-src")
     page.evaluate(
@@ -113,6 +113,6 @@ def test_injected_inline_scripts_and_handlers_are_blocked(admin_page):
         " document.body.appendChild(b); }"
     )
     page.click("#evil")
-    page.wait_for_function("window.__cspViolations.length > 1")
+    page.wait_for_function("() => window.__cspViolations.length > 1")
     assert page.evaluate("window.__ran === undefined")
     assert page.evaluate("window.__cspViolations")[1].startswith("script-src-attr")

@@ -103,5 +103,7 @@ def test_zanjan_manager_lands_on_zanjan_and_copies_the_narrative(page, dashboard
     assert_whole(page)
     assert "۲ هزار و ۴۰۲ فقره وام اشتغال" in page.inner_text("#narrative-text")
     page.click(".js-copy")
-    page.wait_for_function("document.querySelector('.copy-status').textContent.length > 0")
+    # A function, not an expression: Playwright polls an expression with eval(), which
+    # the Content-Security-Policy (no 'unsafe-eval') refuses.
+    page.wait_for_function("() => document.querySelector('.copy-status').textContent.length > 0")
     screenshot(page, "dashboard-province-zanjan-user")
