@@ -28,3 +28,10 @@ def test_login_page_in_english_on_request(client, db):
     response = client.get("/accounts/login/")
     assert "Log in to reliefjobs" in response.text
     assert 'dir="ltr"' in response.text and 'lang="en"' in response.text
+
+
+def test_an_english_browser_still_gets_persian(client, db):
+    """Office PCs often run English browsers; Persian stays the default."""
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="fa"' in response.text
+    assert response.headers["Content-Language"] == "fa"
