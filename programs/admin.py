@@ -376,7 +376,13 @@ def target_value_text(target: Target) -> str:
 
 @admin.register(CountyOffice)
 class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
-    """County offices are deactivated ("deactivate" action), never deleted."""
+    """County offices are deactivated ("deactivate" action), never deleted.
+
+    Admins manage them (DOMAIN.md); a provincial admin within their province.
+    Staff and managers see their province's offices read-only.
+    """
+
+    edit_roles = (Role.ADMIN,)
 
     list_display = ("name", "province", "is_active", "opened", "closed")
     list_filter = (

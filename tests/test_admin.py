@@ -178,7 +178,8 @@ def visible_english(html: str) -> set[str]:
 
 
 def test_admin_pages_do_not_leak_english(client, admin_user, zanjan_staff, figures):
-    names = {"sysadmin", "zanjan", "staff", "Axes"}  # usernames; axes has no app name to translate
+    # usernames; axes has no app name to translate; "English" is the language switch
+    names = {"sysadmin", "zanjan", "staff", "Axes", "English"}
     report, zanjan_office = figures["zanjan_report"], figures["zanjan_office"]
     pages = [
         reverse("admin:index"),
@@ -236,10 +237,35 @@ def test_staff_cannot_post_to_another_provinces_report(client, zanjan_staff, fig
     assert report.trainees == 52
 
 
-def test_staff_cannot_add_an_office_to_another_province(client, zanjan_staff, tehran):
+@pytest.fixture
+def zanjan_admin(zanjan):
+    return User.objects.create_user(
+        "zanjan_admin", password="x", role="admin", province=zanjan, is_staff=True
+    )
+
+
+def test_staff_see_but_do_not_change_county_offices(client, zanjan_staff, figures):
+    """Admins manage county offices; staff read their province's list."""
     client.force_login(zanjan_staff)
+    office = figures["zanjan_office"]
+    assert client.get(url(CountyOffice, "change", office.pk)).status_code == 200
+    assert client.get(url(CountyOffice, "add")).status_code == 403
+    response = client.post(
+        url(CountyOffice, "change", office.pk),
+        {"province": office.province_id, "name": "تغییر یافته", "is_active": "on"},
+    )
+    assert response.status_code == 403
+    client.post(
+        url(CountyOffice, "changelist"), {"action": "deactivate", "_selected_action": [office.pk]}
+    )
+    office.refresh_from_db()
+    assert office.name != "تغییر یافته" and office.is_active is True
+
+
+def test_provincial_admin_cannot_add_an_office_to_another_province(client, zanjan_admin, tehran):
+    client.force_login(zanjan_admin)
     form = client.get(url(CountyOffice, "add")).context["adminform"].form
-    assert list(form.fields["province"].queryset) == [zanjan_staff.province]
+    assert list(form.fields["province"].queryset) == [zanjan_admin.province]
     response = client.post(
         url(CountyOffice, "add"), {"province": tehran.pk, "name": "دفتر تازه", "is_active": "on"}
     )
@@ -261,10 +287,11 @@ def test_staff_cannot_open_reference_admins(client, zanjan_staff, model):
 
 
 def test_provincial_admin_cannot_manage_reference_lists(client, zanjan):
-    provincial_admin = User.objects.create_user(
-        "zanjan_admin", password="x", role="admin", province=zanjan, is_staff=True
+    client.force_login(
+        User.objects.create_user(
+            "zanjan_admin2", password="x", role="admin", province=zanjan, is_staff=True
+        )
     )
-    client.force_login(provincial_admin)
     assert client.get(url(Scheme, "changelist")).status_code == 403
     assert client.get(url(User, "changelist")).status_code == 403
 
@@ -300,8 +327,8 @@ def test_staff_do_not_edit_targets(client, zanjan_staff, figures):
 
 
 # ---------------------------------------------------------------- offices
-def test_deactivate_action_closes_the_office_today(client, zanjan_staff, figures):
-    client.force_login(zanjan_staff)
+def test_deactivate_action_closes_the_office_today(client, zanjan_admin, figures):
+    client.force_login(zanjan_admin)
     zanjan_office = figures["zanjan_office"]
     response = client.post(
         url(CountyOffice, "changelist"),
@@ -314,8 +341,8 @@ def test_deactivate_action_closes_the_office_today(client, zanjan_staff, figures
     assert zanjan_office.history.count() >= 2
 
 
-def test_deactivate_ignores_another_provinces_office(client, zanjan_staff, figures):
-    client.force_login(zanjan_staff)
+def test_deactivate_ignores_another_provinces_office(client, zanjan_admin, figures):
+    client.force_login(zanjan_admin)
     islamshahr = figures["islamshahr"]
     client.post(
         url(CountyOffice, "changelist"),

@@ -162,9 +162,9 @@ ADMIN_MODELS = {
     "loans.fundingsource": dict(view=NATIONAL_ADMIN, edit=NATIONAL_ADMIN, delete=NATIONAL_ADMIN),
     "programs.user": dict(view=NATIONAL_ADMIN, edit=NATIONAL_ADMIN, delete=NATIONAL_ADMIN),
     "programs.entrysettings": dict(view=NATIONAL_ADMIN, edit=(), delete=(), single=True),
-    # Provincial staff keep their own province's office list (open, rename, deactivate).
+    # Admins manage county offices; staff and managers read their province's list.
     "programs.countyoffice": dict(
-        view=STAFF + MANAGERS + ("admin",), edit=STAFF + ("admin",), delete=(), scoped=True
+        view=STAFF + MANAGERS + ("admin",), edit=("admin",), delete=(), scoped=True
     ),
     "programs.monthlyreport": dict(
         view=STAFF + MANAGERS + ("admin",), edit=STAFF + ("admin",), delete=("admin",), scoped=True
