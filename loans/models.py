@@ -58,7 +58,9 @@ class LoanFigure(models.Model):
 class ReferralFigure(models.Model):
     """Clients referred to a bank in one month and not yet paid."""
 
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="referral_lines")
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="referral_lines"
+    )
     bank = models.ForeignKey(Bank, verbose_name=_("agent bank"), on_delete=models.PROTECT)
     value = models.PositiveBigIntegerField(_("referred, not yet paid"))
 

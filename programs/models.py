@@ -63,9 +63,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.VALUES), name="user_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.VALUES), name="user_role_valid"),
         ]
 
     @property
@@ -161,16 +159,16 @@ class CountyOffice(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name = clean_display_name(self.name)
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("An office cannot close before it opens.")})
         if self.merged_into_id and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": _("An office cannot merge into itself.")})
-
-    def save(self, *args, **kwargs):
-        self.name = clean_display_name(self.name)
-        self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)
 
 
 class Scheme(NamedModel):
@@ -210,7 +208,10 @@ class MonthlyReport(models.Model):
     """
 
     office = models.ForeignKey(
-        CountyOffice, verbose_name=_("county office"), on_delete=models.PROTECT, related_name="reports"
+        CountyOffice,
+        verbose_name=_("county office"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -240,7 +241,9 @@ class MonthlyReport(models.Model):
         verbose_name_plural = _("monthly reports")
         constraints = [
             models.UniqueConstraint(fields=["office", "year", "month"], name="report_unique_month"),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_1_12"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="report_month_1_12"
+            ),
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="report_year_range"
             ),
@@ -306,7 +309,11 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
     office = models.ForeignKey(
-        CountyOffice, verbose_name=_("county office"), on_delete=models.PROTECT, null=True, blank=True
+        CountyOffice,
+        verbose_name=_("county office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     value = models.PositiveBigIntegerField(_("target"))
@@ -332,7 +339,9 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="target_year_range"
             ),
-            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="target_measure_valid"),
+            models.CheckConstraint(
+                condition=Q(measure__in=Measure.values), name="target_measure_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -364,7 +373,9 @@ class EntrySettings(models.Model):
     spike_factor = models.PositiveSmallIntegerField(
         _("spike factor"),
         default=3,
-        help_text=_("Warn when a value is more than this many times the average of the previous 6 months."),
+        help_text=_(
+            "Warn when a value is more than this many times the average of the previous 6 months."
+        ),
     )
 
     class Meta:
@@ -372,7 +383,8 @@ class EntrySettings(models.Model):
         verbose_name_plural = _("entry settings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(deadline_day__gte=1, deadline_day__lte=29), name="entry_deadline_day_1_29"
+                condition=Q(deadline_day__gte=1, deadline_day__lte=29),
+                name="entry_deadline_day_1_29",
             ),
             models.CheckConstraint(
                 condition=Q(min_average_loan_rial__lte=models.F("max_average_loan_rial")),
@@ -425,7 +437,9 @@ class ReportTransition(models.Model):
 class WarningConfirmation(models.Model):
     """A warning on a month's figures that someone confirmed, with their reason."""
 
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="confirmations")
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="confirmations"
+    )
     code = models.CharField(_("warning"), max_length=40)
     field = models.CharField(_("field"), max_length=40, blank=True)
     message = models.TextField(_("message"))
@@ -466,7 +480,10 @@ class FieldNote(models.Model):
     """An obstacle found in a field visit or meeting at a county office."""
 
     office = models.ForeignKey(
-        CountyOffice, verbose_name=_("county office"), on_delete=models.PROTECT, related_name="notes"
+        CountyOffice,
+        verbose_name=_("county office"),
+        on_delete=models.PROTECT,
+        related_name="notes",
     )
     noted_on = models.DateField(_("date"))
     area = models.CharField(_("area"), max_length=10, choices=NoteArea.choices)
@@ -490,7 +507,9 @@ class FieldNote(models.Model):
         verbose_name_plural = _("field notes")
         constraints = [
             models.CheckConstraint(condition=Q(area__in=NoteArea.values), name="note_area_valid"),
-            models.CheckConstraint(condition=Q(status__in=NoteStatus.values), name="note_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=NoteStatus.values), name="note_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status="open") | Q(resolved_on__isnull=False),
                 name="note_resolved_has_date",
@@ -504,4 +523,6 @@ class FieldNote(models.Model):
         if self.status == NoteStatus.RESOLVED and not self.resolved_on:
             raise ValidationError({"resolved_on": _("A resolved note needs its resolution date.")})
         if self.resolved_on and self.noted_on and self.resolved_on < self.noted_on:
-            raise ValidationError({"resolved_on": _("A note cannot be resolved before it was noted.")})
+            raise ValidationError(
+                {"resolved_on": _("A note cannot be resolved before it was noted.")}
+            )

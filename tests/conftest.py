@@ -93,5 +93,6 @@ def admin_user(db):
 def outsider(db):
     from programs.models import User
 
-    return User.objects.create_user(username="outsider", password=PASSWORD, role="staff", is_staff=False,
-                                    is_active=False)
+    return User.objects.create_user(
+        username="outsider", password=PASSWORD, role="staff", is_staff=False, is_active=False
+    )

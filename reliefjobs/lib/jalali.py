@@ -76,7 +76,9 @@ def check_month(month: int) -> None:
 
 def check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"year must be a Jalali year between {MIN_YEAR} and {MAX_YEAR}, not {year}")
+        raise ValueError(
+            f"year must be a Jalali year between {MIN_YEAR} and {MAX_YEAR}, not {year}"
+        )
 
 
 def is_leap(year: int) -> bool:

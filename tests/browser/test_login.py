@@ -8,7 +8,9 @@ def test_staff_logs_in_and_sees_home(page, django_user_model):
     from programs.models import Province
 
     django_user_model.objects.create_user(
-        username="zanjan_staff", password=PASSWORD, role="staff",
+        username="zanjan_staff",
+        password=PASSWORD,
+        role="staff",
         province=Province.objects.get(code="IR-19"),
     )
     page.goto(f"{page.live_url}/accounts/login/")
