@@ -55,12 +55,35 @@
     if (event.target.classList.contains("js-autosubmit")) { event.target.form.submit(); }
   });
 
-  // Plotly sizes charts to the screen; give them the page width when printing.
-  window.addEventListener("beforeprint", function () {
-    Array.prototype.forEach.call(document.querySelectorAll(".js-plotly-plot"), function (el) {
-      Plotly.Plots.resize(el);
+  // Plotly draws at the screen's width; on A4 landscape (277 mm printable at
+  // 96 dpi, about 1040 px) a wider chart would be cut off on the left, since the
+  // page is right to left. Draw at the page width while printing, then restore.
+  var PRINT_WIDTH = 1000;
+  var printing = false;
+  function eachPlot(fn) {
+    if (typeof Plotly === "undefined") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll(".js-plotly-plot"), fn);
+  }
+  function toPrint() {
+    if (printing) { return; }
+    printing = true;
+    eachPlot(function (el) { Plotly.relayout(el, { width: PRINT_WIDTH, autosize: false }); });
+  }
+  function toScreen() {
+    if (!printing) { return; }
+    printing = false;
+    eachPlot(function (el) {
+      Plotly.relayout(el, { width: null, autosize: true }).then(function () { Plotly.Plots.resize(el); });
     });
-  });
+  }
+  window.addEventListener("beforeprint", toPrint);
+  window.addEventListener("afterprint", toScreen);
+  if (window.matchMedia) {
+    var printQuery = window.matchMedia("print");
+    var onChange = function (query) { if (query.matches) { toPrint(); } else { toScreen(); } };
+    if (printQuery.addEventListener) { printQuery.addEventListener("change", onChange); }
+    else if (printQuery.addListener) { printQuery.addListener(onChange); }
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawCharts);
