@@ -8,11 +8,14 @@ queries, and cached) and renders it.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -94,6 +97,23 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
         query["office"] = scope.office.pk
     elif scope.province is not None:
         query["province"] = scope.province.code
+    cache_key = key_for(("html", view, scope.key, year, jalali.elapsed_months(year)))
+    printed_on = jalali.format_date(timezone.localdate())
+    # A warm page needs only its rendered block: skip unpickling the page data.
+    rendered = cache.get(
+        make_template_fragment_key("dashboard", [cache_key, is_national(request.user), printed_on])
+    )
+    if rendered is not None:
+        return render(
+            request,
+            template,
+            {
+                "view": view,
+                "year_fa": to_persian_digits(year),
+                "title": title,
+                "rendered_dashboard": mark_safe(rendered),
+            },  # our own cached HTML
+        )
     context = {
         "view": view,
         "scope": scope,
@@ -107,11 +127,9 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
         ),
         # The rendered charts and tables are cached too (dashboard_base.html):
         # rendering them costs more than building their data.
-        "dashboard_cache_key": key_for(
-            ("html", view, scope.key, year, jalali.elapsed_months(year))
-        ),
+        "dashboard_cache_key": cache_key,
         "export_query": "&".join(f"{k}={v}" for k, v in query.items()),
-        "printed_on": jalali.format_date(timezone.localdate()),
+        "printed_on": printed_on,
         **_page_data(view, scope, year),
         **extra,
     }

@@ -194,3 +194,23 @@ def test_a_field_note_invalidates(office, admin_user):
         office=office, noted_on="2023-03-25", area="banking", text="صف بانک", created_by=admin_user
     )
     assert cache.generation() != before
+
+
+def test_a_warm_page_is_the_cold_page_without_rebuilding_its_data(
+    client, national_manager, office, admin_user, monkeypatch
+):
+    from reports import views
+
+    apply_values(values=[_jobs(office, 5)], by=admin_user)
+    client.force_login(national_manager)
+    builds = []
+    country = views.BUILDERS["country"]
+    monkeypatch.setitem(
+        views.BUILDERS, "country", lambda *args: builds.append(args) or country(*args)
+    )
+    cold = client.get("/?year=1402").content.decode()
+    warm = client.get("/?year=1402").content.decode()
+    assert len(builds) == 1
+    assert "chart-plot" in cold
+    body = lambda html: html[html.index('<main id="main">') :]  # noqa: E731
+    assert body(warm) == body(cold)
