@@ -33,6 +33,7 @@ class Command(BaseCommand):
             summary = load_demo(if_empty=options["if_empty"], provinces=provinces)
             if summary.skipped:
                 self.stdout.write(_("Figures already exist; demo data not loaded."))
+                self._remind_demo_users()
                 return
             self.stdout.write(
                 _(
@@ -50,3 +51,18 @@ class Command(BaseCommand):
                 self.stdout.write(_("Demo users (development only):"))
                 for username, role, password in summary.users:
                     self.stdout.write(f"  {username:<18} {role:<8} {password}")
+
+    def _remind_demo_users(self):
+        """`make run` on a warm database still tells the developer how to log in."""
+        from programs.demo import DEMO_PASSWORD, DEMO_USERS
+        from programs.models import User
+
+        if not settings.DEBUG:
+            return
+        names = [name for name, _role, _code in DEMO_USERS]
+        existing = dict(User.objects.filter(username__in=names).values_list("username", "role"))
+        if existing:
+            self.stdout.write(_("Demo users (development only):"))
+            for name in names:
+                if name in existing:
+                    self.stdout.write(f"  {name:<18} {existing[name]:<8} {DEMO_PASSWORD}")
