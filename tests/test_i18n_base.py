@@ -35,3 +35,13 @@ def test_an_english_browser_still_gets_persian(client, db):
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="fa"' in response.text
     assert response.headers["Content-Language"] == "fa"
+
+
+def test_header_links_lead_to_the_right_pages(client, zanjan_staff):
+    """The header's links (cached per process) are the reversed URLs."""
+    from django.urls import reverse
+
+    client.force_login(zanjan_staff)
+    html = client.get("/entry/", follow=True).text
+    for name in ("home", "breakdowns", "entry:home", "admin:index", "logout", "set_language"):
+        assert f'="{reverse(name)}"' in html, name
