@@ -1,0 +1,61 @@
+"""What `import_figures` and `import_targets` share: arguments, the user's scope,
+the `row N: reason` report and the atomic run."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from programs.importing import ImportFileError
+
+
+def user_named(username):
+    from programs.models import User
+
+    if not username:
+        return None
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist as exc:
+        raise CommandError(_("No user named %(name)s.") % {"name": username}) from exc
+
+
+class ImportCommand(BaseCommand):
+    """Subclasses set `run_import` (a programs.importing function) and `summary()`."""
+
+    run_import = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV (UTF-8) or XLSX file")
+        parser.add_argument("--dry-run", action="store_true", help="check every row, save nothing")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of messages",
+        )
+        parser.add_argument(
+            "--user", help="check each row against this user's scope (default: no scope limit)"
+        )
+
+    def summary(self, result, *, dry_run: bool) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        with translation.override(options["language"] or settings.LANGUAGE_CODE):
+            user = user_named(options["user"])
+            try:
+                result = self.run_import(options["file"], user=user, dry_run=options["dry_run"])
+            except ImportFileError as exc:
+                raise CommandError(str(exc)) from exc
+            if result.errors:
+                self._report_errors(result)
+            self.stdout.write(self.summary(result, dry_run=options["dry_run"]))
+
+    def _report_errors(self, result) -> None:
+        """One line per bad row on stderr, then fail with nothing saved."""
+        for error in result.errors:
+            self.stderr.write(str(error))
+        raise CommandError(
+            _("%(bad)s of %(rows)s rows have problems; nothing was saved.")
+            % {"bad": len({e.row for e in result.errors}), "rows": result.row_count}
+        )
