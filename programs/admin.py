@@ -268,12 +268,8 @@ class JalaliHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReferenceAdmin(NormalizedSearchMixin, admin.ModelAdmin):
-    """Lists every province shares: only national admins (can_manage_reference)."""
-
-    list_display = ("name", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name",)
+class NationalAdminOnly:
+    """Every permission of an admin screen for national admins only (access.can_manage_reference)."""
 
     def _may(self, request) -> bool:
         return access.can_manage_reference(request.user)
@@ -293,6 +289,14 @@ class ReferenceAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # The models PROTECT what figures reference; Django's delete page lists it.
         return self._may(request)
+
+
+class ReferenceAdmin(NationalAdminOnly, NormalizedSearchMixin, admin.ModelAdmin):
+    """Lists every province shares: only national admins (can_manage_reference)."""
+
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
 
 
 # ---------------------------------------------------------------- reference lists
@@ -607,7 +611,7 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
 # ---------------------------------------------------------------- users
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
     """Users: national admins only. Nobody widens their own role or scope."""
 
     list_display = ("username", "first_name", "last_name", "role", "province", "is_active")
@@ -651,21 +655,6 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("date joined"))
     def date_joined_jalali(self, obj):
         return jalali(obj.date_joined)
-
-    def _may(self, request) -> bool:
-        return access.can_manage_reference(request.user)
-
-    def has_module_permission(self, request):
-        return self._may(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_add_permission(self, request):
-        return self._may(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request)
 
     def has_delete_permission(self, request, obj=None):
         return self._may(request) and not (obj is not None and obj.pk == request.user.pk)

@@ -8,12 +8,12 @@ The workflow log, confirmed warnings and field notes have their own pages
 from django.contrib import admin
 from django.shortcuts import redirect
 
-from programs import access
+from programs.admin import NationalAdminOnly
 from programs.models import EntrySettings
 
 
 @admin.register(EntrySettings)
-class EntrySettingsAdmin(admin.ModelAdmin):
+class EntrySettingsAdmin(NationalAdminOnly, admin.ModelAdmin):
     """One row: the list opens it straight away, creating it with the defaults."""
 
     fieldsets = (
@@ -36,18 +36,6 @@ class EntrySettingsAdmin(admin.ModelAdmin):
             return super().changelist_view(request, extra_context)
         settings = EntrySettings.load()
         return redirect("admin:programs_entrysettings_change", settings.pk)
-
-    def _national_admin(self, request) -> bool:
-        return access.can_manage_reference(request.user)
-
-    def has_module_permission(self, request):
-        return self._national_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._national_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._national_admin(request)
 
     def has_add_permission(self, request):
         return False
