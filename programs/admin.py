@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_jalali.admin.filters import JDateFieldListFilter
@@ -41,6 +40,7 @@ from programs.models import (
     Target,
     User,
 )
+from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import format_date
 from reliefjobs.lib.money import group_digits, toman_words
 from reliefjobs.lib.text import normalize_name, to_persian_digits
@@ -414,7 +414,7 @@ class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
     @admin.action(description=_("Deactivate selected county offices"), permissions=["change"])
     def deactivate(self, request, queryset):
-        today = jdatetime.date.fromgregorian(date=timezone.localdate())
+        today = jdatetime.date.fromgregorian(date=clock.today())
         count = 0
         with transaction.atomic():
             # One save per office so that each closure is in its history.

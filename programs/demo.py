@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.reference import load_reference
+from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import Period, current_period
 from reliefjobs.lib.text import normalize_name
 
@@ -535,7 +536,7 @@ def _workflow_steps(now: Period, report_rows: list[tuple], report_ids: list[int]
     rng = random.Random(1405)
     by = _recorder().pk
     field = ReportTransition._meta.get_field("at")
-    latest = timezone.now()
+    latest = clock.now()
     rows = []
     for row, rid in zip(report_rows, report_ids, strict=True):
         year, month, status = row[1], row[2], row[3]
@@ -597,7 +598,7 @@ def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
 
     fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
     extra = [name for name in fields if name not in columns]
-    now = timezone.now()
+    now = clock.now()
     defaults = tuple(
         fields[name].get_db_prep_save(
             now if getattr(fields[name], "auto_now", False) else fields[name].get_default(),

@@ -15,11 +15,11 @@ from operator import itemgetter
 
 from django.db import connection, models, transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loans.models import LoanFigure, ReferralFigure
 from programs.models import JobsFigure, MonthlyReport, ReportStatus, Target
+from reliefjobs.lib import clock
 
 MEASURES = ("jobs", "loans_count", "loans_amount_rial", "referred_to_bank", "trainees", "exits")
 _CHUNK = 900
@@ -173,7 +173,7 @@ def _attnames(model) -> list[str]:
 
 def _reports_for(keys: set[tuple[int, int, int]], by, now=None) -> dict[tuple[int, int, int], dict]:
     """Existing reports for the keys ({attname: value}, locked for update), creating the missing ones as drafts."""
-    now = now or timezone.now()
+    now = now or clock.now()
     found: dict[tuple[int, int, int], dict] = {}
     names = _attnames(MonthlyReport)
     office_ids = sorted({k[0] for k in keys})
@@ -218,7 +218,7 @@ def _upsert_lines(
     Returns every line of the reports (`report_ids`, default those in
     `values`) as {key: {attname: value}}, so totals need no second read.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     names = _attnames(model)
     report_ids = sorted(set(report_ids) if report_ids is not None else {k[0] for k in values})
     lines: dict[tuple, dict] = {}
@@ -324,7 +324,7 @@ def apply_values(*, values: list[FigureValue], by, allow_locked: bool = False) -
     """
     if not values:
         return 0
-    now = timezone.now()
+    now = clock.now()
     keys = {v.report_key for v in values}
     reports = _reports_for(keys, by, now)
     if not allow_locked:

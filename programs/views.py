@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +32,7 @@ from programs.forms import (
 )
 from programs.models import CountyOffice, FieldNote, Province
 from programs.services import LockedMonthError
+from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, current_period
 from reliefjobs.lib.text import NumberError, parse_int
 
@@ -75,7 +75,7 @@ def entry_home(request):
 def matrix(request, code: str, year: int):
     province = _get_province_for_user(request.user, code)
     _check_period(year)
-    table = entry_queries.completeness_matrix(province, year, timezone.localdate())
+    table = entry_queries.completeness_matrix(province, year, clock.today())
     # One reverse() for the page, not one per cell (a province has up to ~40 × 12).
     pattern = reverse("entry:month", args=[987654321, year, 987654322])
     for row in table.rows:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loans.models import LoanFigure, ReferralFigure
@@ -27,6 +26,7 @@ from programs.models import (
     WarningConfirmation,
 )
 from programs.services import FigureValue, LockedMonthError, StaleReportError, apply_values
+from reliefjobs.lib import clock
 
 
 class WorkflowError(Exception):
@@ -155,7 +155,7 @@ def save_month(
         raise LockedMonthError(_("This month is approved and locked."))
     if report and report.status not in editable_statuses(by):
         raise WorkflowError(_("A submitted month cannot be edited; ask a manager to return it."))
-    since = timezone.now()
+    since = clock.now()
     try:
         apply_values(values=_figure_values(office, year, month, values, current), by=by)
     except IntegrityError as error:

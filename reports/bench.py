@@ -605,11 +605,11 @@ def phase_grow(scale: int) -> dict:
     rollups are rebuilt as after any bulk load.
     """
     from django.db import transaction
-    from django.utils import timezone
 
     from loans.models import LoanFigure, ReferralFigure
     from programs.models import CountyOffice, JobsFigure, MonthlyReport
     from programs.services import _bulk_insert, _prepare
+    from reliefjobs.lib import clock
     from reliefjobs.lib.text import normalize_name
     from reports import rollups
 
@@ -619,7 +619,7 @@ def phase_grow(scale: int) -> dict:
     real = list(CountyOffice.objects.order_by("pk"))
     fields = [f for f in MonthlyReport._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
-    defaults.update(version=1, updated_at=timezone.now())
+    defaults.update(version=1, updated_at=clock.now())
     with transaction.atomic():
         CountyOffice.objects.bulk_create(
             [

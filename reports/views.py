@@ -14,14 +14,13 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from programs.access import is_national
 from programs.models import CountyOffice, Province
-from reliefjobs.lib import jalali
+from reliefjobs.lib import clock, jalali
 from reliefjobs.lib.text import NumberError, parse_int, to_persian_digits
 from reports import charts, exports, queries
 from reports.cache import cached, key_for
@@ -98,7 +97,7 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
     elif scope.province is not None:
         query["province"] = scope.province.code
     cache_key = key_for(("html", view, scope.key, year, jalali.elapsed_months(year)))
-    printed_on = jalali.format_date(timezone.localdate())
+    printed_on = jalali.format_date(clock.today())
     # A warm page needs only its rendered block: skip unpickling the page data.
     rendered = cache.get(
         make_template_fragment_key("dashboard", [cache_key, is_national(request.user), printed_on])

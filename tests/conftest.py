@@ -10,6 +10,23 @@ import pytest
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture
+def today(request):
+    """Pin the one clock for the test and return the pinned day (a Gregorian date).
+
+    `@pytest.mark.today("1405/09/11")` pins that Jalali day. Without the marker the
+    day this run stands on (real, faked by faketime, or RELIEFJOBS_TODAY) is pinned,
+    so a test that follows the calendar is not split by a midnight; such tests are
+    marked `calendar` and CI runs them again at the calendar's edges.
+    """
+    from reliefjobs.lib import clock, jalali
+
+    marker = request.node.get_closest_marker("today")
+    day = jalali.parse_date(marker.args[0]) if marker else clock.today()
+    with clock.pinned(day):
+        yield day
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (31 provinces, 448 offices, default lists) once per session."""

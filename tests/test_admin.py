@@ -32,7 +32,6 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from loans.models import Bank, FundingSource, LoanFigure, ReferralFigure
 from programs.models import (
@@ -46,6 +45,7 @@ from programs.models import (
     User,
 )
 from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import format_date
 from reliefjobs.lib.money import toman_words
 
@@ -337,7 +337,7 @@ def test_deactivate_action_closes_the_office_today(client, zanjan_admin, figures
     assert response.status_code == 302
     zanjan_office.refresh_from_db()
     assert zanjan_office.is_active is False
-    assert zanjan_office.closed_on == jdatetime.date.fromgregorian(date=timezone.localdate())
+    assert zanjan_office.closed_on == jdatetime.date.fromgregorian(date=clock.today())
     assert zanjan_office.history.count() >= 2
 
 

@@ -15,12 +15,12 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from loans.models import Bank, FundingSource
 from programs import audit
 from programs.models import CountyOffice, MonthlyReport, ReportStatus, Scheme, User
 from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from reliefjobs.lib import clock
 from tests.conftest import PASSWORD
 
 URL = "/audit/"
@@ -127,7 +127,7 @@ def test_search_by_user(client, admin_user, history, tehran_staff):
 
 def test_search_by_jalali_date_range(client, admin_user, history):
     client.force_login(admin_user)
-    today = timezone.localdate()
+    today = clock.today()
     from reliefjobs.lib.jalali import format_date
 
     response = client.get(URL, {"date_from": format_date(today), "date_to": format_date(today)})
@@ -255,4 +255,4 @@ def test_page_speaks_persian_with_jalali_dates(client, admin_user, history):
         assert english not in text
     from reliefjobs.lib.jalali import format_date
 
-    assert format_date(timezone.localdate()) in text
+    assert format_date(clock.today()) in text

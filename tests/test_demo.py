@@ -26,6 +26,7 @@ from django.db.models import Count, F, Q, Sum
 from loans.models import LoanFigure, ReferralFigure
 from programs import demo
 from programs.models import JobsFigure, MonthlyReport, Target, User
+from reliefjobs.lib import clock
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 6)  # 1405/08/15
@@ -247,9 +248,7 @@ def test_demo_months_carry_their_workflow_steps(loaded):
     for report in returned:
         assert report.transitions.filter(action="return").exclude(comment="").exists()
     moments = ReportTransition.objects.values_list("at", flat=True)
-    from django.utils import timezone
-
-    assert max(moments) <= timezone.now()
+    assert max(moments) <= clock.now()
 
 
 def test_islamshahr_meeting_obstacles_are_field_notes(loaded):

@@ -77,7 +77,7 @@ def test_activity_pushes_the_session_expiry_forward_at_most_once_a_minute(zanjan
         client.get("/healthz")
     assert not save.called, "a request within the minute must not write the session"
 
-    later = timezone.now() + timezone.timedelta(minutes=5)
+    later = timezone.now() + timezone.timedelta(minutes=5)  # noqa: TID251 (sessions expire by the real clock)
     with (
         mock.patch.object(security.time, "time", return_value=start + 300),
         mock.patch("django.utils.timezone.now", return_value=later),
@@ -96,7 +96,7 @@ def test_a_session_left_alone_past_its_age_must_log_in_again(zanjan_staff, clien
     assert client.get(ZANJAN_HOME).status_code == 200
     key = client.session.session_key
     Session.objects.filter(session_key=key).update(
-        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)  # noqa: TID251 (real clock, as Django)
     )
     caches["default"].clear()  # cached_db sessions: drop the cached copy too
     response = client.get(ZANJAN_HOME)

@@ -134,9 +134,10 @@ def period_of(value: dt.date) -> Period:
 
 
 def current_period(today: dt.date | None = None) -> Period:
-    from django.utils import timezone
+    """The month `today` falls in; by default, today's month by the one clock."""
+    from reliefjobs.lib import clock
 
-    return period_of(today or timezone.localdate())
+    return period_of(today or clock.today())
 
 
 def month_name(month: int, persian: bool = True) -> str:
