@@ -3,9 +3,9 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from programs.models import MonthlyReport, NamedModel
+from reliefjobs.stamps import History
 
 
 class Bank(NamedModel):
@@ -37,7 +37,7 @@ class LoanFigure(models.Model):
     count = models.PositiveBigIntegerField(_("loans paid"), default=0)
     amount_rial = models.PositiveBigIntegerField(_("amount (rial)"), default=0)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("loans by bank and source")
@@ -64,7 +64,7 @@ class ReferralFigure(models.Model):
     bank = models.ForeignKey(Bank, verbose_name=_("agent bank"), on_delete=models.PROTECT)
     value = models.PositiveBigIntegerField(_("referred, not yet paid"))
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("referrals to bank")

@@ -14,9 +14,12 @@ Published figures (seeds/, DOMAIN.md), loaded exactly:
 Those office-months hold only these figures (nothing synthetic is added).
 
 Everything else is synthetic, from a seeded random generator (the same data on
-every machine): 1397 up to the current Jalali month. Past years are approved;
+every machine): 1397 up to the current Jalali month, by the one clock (so a
+demo loaded with RELIEFJOBS_TODAY stands on that day). Past years are approved;
 in the current year older months are approved and recent months are a mix of
-submitted / returned / draft, with some offices missing the latest months.
+submitted / returned / draft, with some offices missing the latest months; the
+month in progress holds drafts in proportion to how much of it has passed
+(none on its first day, so on 1 Farvardin the new year is empty).
 
 Idempotent: an office-month or target that exists is left alone, so running it
 again creates nothing. Synthetic lines are written with bulk_create and no
@@ -36,7 +39,7 @@ from django.utils import timezone
 
 from programs.reference import load_reference
 from reliefjobs.lib import clock
-from reliefjobs.lib.jalali import Period, current_period
+from reliefjobs.lib.jalali import Period, current_period, days_in_month
 from reliefjobs.lib.text import normalize_name
 
 FIRST_YEAR = 1397
@@ -192,8 +195,10 @@ def seed_plans(
 # Synthetic months ------------------------------------------------------------
 
 
-def _recent_status(rng: random.Random, months_ago: int) -> str | None:
-    """Status of a current-year month; None = not entered yet."""
+def _recent_status(rng: random.Random, months_ago: int, progress: float) -> str | None:
+    """Status of a current-year month; None = not entered yet. `progress` is the
+    share of the month in progress that has passed: on its first day no office
+    has entered anything for it, near its end about half have a draft."""
     roll = rng.random()
     if months_ago >= 3:
         return "approved"
@@ -211,7 +216,8 @@ def _recent_status(rng: random.Random, months_ago: int) -> str | None:
             if roll < 0.85
             else "approved"
         )
-    return None if roll < 0.45 else "draft" if roll < 0.9 else "submitted"
+    started = 0.55 * progress
+    return None if roll >= started else "draft" if roll < 0.8 * started else "submitted"
 
 
 @dataclass
@@ -241,11 +247,16 @@ def province_profile(code: str, name: str, offices: list[str], years: list[int])
 
 
 def synthetic_month(
-    profile: ProvinceProfile, office: str, period: Period, now: Period, rng: random.Random
+    profile: ProvinceProfile,
+    office: str,
+    period: Period,
+    now: Period,
+    rng: random.Random,
+    progress: float = 0.5,
 ):
     """A plausible month for one office, or None when the office has not entered it yet."""
     months_ago = (now.year - period.year) * 12 + now.month - period.month
-    status = "approved" if period.year < now.year else _recent_status(rng, months_ago)
+    status = "approved" if period.year < now.year else _recent_status(rng, months_ago, progress)
     season = 1 + 0.2 * math.sin((period.month - 3) * math.pi / 6)
     expected = profile.base_jobs * profile.growth[period.year] * profile.office_share[office] / 12
     jobs = max(0, round(expected * season * rng.uniform(0.7, 1.3)))
@@ -321,8 +332,11 @@ def build_plans(
     offices_by_province: dict[str, list[str]],
     now: Period,
     provinces: list[str] | None = None,
+    progress: float = 0.5,
 ):
     """Every demo office-month and target, in memory (a pure function of its arguments).
+
+    `progress` is the share of the month in progress (`now`) that has passed.
 
     Returns (plans keyed by (province code, office name, year, month), targets
     keyed by (province code, office name or None, year)).
@@ -341,7 +355,7 @@ def build_plans(
             for period in periods_until(now):
                 key = (code, office, period.year, period.month)
                 # Drawn even for seeded months so later months do not shift.
-                plan = synthetic_month(profile, office, period, now, rng)
+                plan = synthetic_month(profile, office, period, now, rng, progress)
                 if plan is not None and key not in seeds:  # seeded: published figures only
                     plans[key] = plan
         _plan_targets(code, profile, names, years, totals)
@@ -368,7 +382,9 @@ def load_demo(
         summary.skipped = True
         return summary
     load_reference()
+    today = today or clock.today()
     now = current_period(today)
+    progress = (today - now.first_day).days / days_in_month(now.year, now.month)
     scheme_ids = {s.name_key: s.pk for s in Scheme.objects.all()}
     bank_ids = {b.name_key: b.pk for b in Bank.objects.all()}
     source_ids = {f.name_key: f.pk for f in FundingSource.objects.all()}
@@ -383,7 +399,7 @@ def load_demo(
     existing = set(MonthlyReport.objects.values_list("office_id", "year", "month"))
 
     plans, totals = build_plans(
-        [(p.code, p.name) for p in province_list], offices_by_province, now, provinces
+        [(p.code, p.name) for p in province_list], offices_by_province, now, provinces, progress
     )
 
     scheme_id = {name: scheme_ids[normalize_name(name)] for name in SCHEMES}

@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_jalali.db import models as jmodels
-from simple_history.models import HistoricalRecords
 
 from programs.access import Role, is_national, province_q
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
 from reliefjobs.lib.text import clean_display_name, normalize_name
+from reliefjobs.stamps import History, StampField
 
 
 class NamedQuerySet(models.QuerySet):
@@ -144,7 +144,7 @@ class CountyOffice(models.Model):
     )
 
     objects = CountyOfficeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["province__code", "name"]
@@ -227,13 +227,13 @@ class MonthlyReport(models.Model):
     referred = models.PositiveBigIntegerField(_("referred to bank"), default=0)
     # Optimistic locking: every save bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = StampField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     objects = MonthlyReportQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["office", "year", "month"]
@@ -272,7 +272,7 @@ class JobsFigure(models.Model):
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT)
     value = models.PositiveBigIntegerField(_("jobs"))
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("jobs by scheme")
@@ -319,7 +319,7 @@ class Target(models.Model):
     value = models.PositiveBigIntegerField(_("target"))
 
     objects = TargetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["year", "province", "office", "measure"]
@@ -416,7 +416,7 @@ class ReportTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=10, choices=ReportStatus.choices)
     to_status = models.CharField(_("to"), max_length=10, choices=ReportStatus.choices)
     by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = StampField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -445,7 +445,7 @@ class WarningConfirmation(models.Model):
     message = models.TextField(_("message"))
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = StampField(_("at"), auto_now_add=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -496,10 +496,10 @@ class FieldNote(models.Model):
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     objects = FieldNoteQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-noted_on", "-pk"]

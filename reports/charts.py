@@ -721,7 +721,7 @@ def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
             "value": fa_int(projected),
             "sub": (_("meets the target") if on_track else _("below the target"))
             if on_track is not None
-            else (_("year not started") if elapsed == 0 else ""),
+            else (_("no month ended yet") if elapsed == 0 else ""),
             "state": None if on_track is None else ("ok" if on_track else "bad"),
         },
         {

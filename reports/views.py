@@ -45,6 +45,14 @@ def parse_year(value: str | None) -> int:
     return year
 
 
+def year_state(year: int) -> str:
+    """Say "future" (not begun), "opening" (begun, no month ended yet) or ""."""
+    now = jalali.current_period()
+    if year > now.year:
+        return "future"
+    return "opening" if year == now.year and now.month == 1 else ""
+
+
 def _year(request) -> int:
     try:
         return parse_year(request.GET.get("year"))
@@ -129,6 +137,7 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
         "dashboard_cache_key": cache_key,
         "export_query": "&".join(f"{k}={v}" for k, v in query.items()),
         "printed_on": printed_on,
+        "year_state": year_state(year),
         **_page_data(view, scope, year),
         **extra,
     }

@@ -10,19 +10,31 @@ import pytest
 PASSWORD = "test-pass-123"
 
 
-@pytest.fixture
-def today(request):
-    """Pin the one clock for the test and return the pinned day (a Gregorian date).
+# The day every test stands on unless it says otherwise: the suite passes on any
+# real day because no test reads the real calendar by accident.
+SUITE_DAY = "1405/09/11"
 
-    `@pytest.mark.today("1405/09/11")` pins that Jalali day. Without the marker the
-    day this run stands on (real, faked by faketime, or RELIEFJOBS_TODAY) is pinned,
-    so a test that follows the calendar is not split by a midnight; such tests are
-    marked `calendar` and CI runs them again at the calendar's edges.
+
+@pytest.fixture(autouse=True)
+def today(request):
+    """Pin the one clock for every test and return the pinned day (a Gregorian date).
+
+    - by default, SUITE_DAY;
+    - `@pytest.mark.today("1403/12/30")`: that Jalali day;
+    - `@pytest.mark.calendar`: the day this run stands on (the real one, faked by
+      faketime, or RELIEFJOBS_TODAY), pinned so that a midnight does not split the
+      test. Such tests must pass on any day; .ci/run runs them again at the
+      calendar's edges (first day of the year, last day of Esfand, deadlines, 1 Mehr).
     """
     from reliefjobs.lib import clock, jalali
 
     marker = request.node.get_closest_marker("today")
-    day = jalali.parse_date(marker.args[0]) if marker else clock.today()
+    if marker:
+        day = jalali.parse_date(marker.args[0])
+    elif request.node.get_closest_marker("calendar"):
+        day = clock.today()
+    else:
+        day = jalali.parse_date(SUITE_DAY)
     with clock.pinned(day):
         yield day
 
