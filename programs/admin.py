@@ -30,6 +30,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from loans.models import LoanFigure, ReferralFigure
 from programs import access, services
 from programs.access import Role
+from programs.admin_forms import DuplicateCheckMixin, PersianFormsAdmin
 from programs.models import (
     CountyOffice,
     JobsFigure,
@@ -125,7 +126,7 @@ class NormalizedSearchMixin:
         return results, may_have_duplicates
 
 
-class ScopedAdmin:
+class ScopedAdmin(PersianFormsAdmin):
     """Mix into a ModelAdmin to scope it by province and role (programs.access).
 
     Class attributes:
@@ -191,7 +192,7 @@ class ScopedAdmin:
         return self.has_role(request, self.delete_roles) and self.in_scope(request, obj)
 
 
-class ScopedInline:
+class ScopedInline(PersianFormsAdmin):
     """Mix into an InlineModelAdmin: it may do what its parent admin may change.
 
     Set `read_only = True` for a summary that links to the rows instead.
@@ -291,7 +292,7 @@ class NationalAdminOnly:
         return self._may(request)
 
 
-class ReferenceAdmin(NationalAdminOnly, NormalizedSearchMixin, admin.ModelAdmin):
+class ReferenceAdmin(NationalAdminOnly, PersianFormsAdmin, NormalizedSearchMixin, admin.ModelAdmin):
     """Lists every province shares: only national admins (can_manage_reference)."""
 
     list_display = ("name", "is_active")
@@ -610,9 +611,20 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
 
 # ---------------------------------------------------------------- users
+class UserChangeForm(DuplicateCheckMixin, DjangoUserAdmin.form):
+    pass
+
+
+class UserCreationForm(DuplicateCheckMixin, DjangoUserAdmin.add_form):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
+class UserAdmin(NationalAdminOnly, PersianFormsAdmin, DjangoUserAdmin):
     """Users: national admins only. Nobody widens their own role or scope."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
 
     list_display = ("username", "first_name", "last_name", "role", "province", "is_active")
     list_filter = ("role", ("province", admin.RelatedOnlyFieldListFilter), "is_active")
