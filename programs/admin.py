@@ -105,6 +105,17 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(year=value) if value and value.isdigit() else queryset
 
 
+class RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's related-only filter, which also filters when it offers one choice.
+
+    Django hides a filter with a single choice and then drops its parameter, so
+    a staff member's list "filtered" by another province showed their own rows.
+    """
+
+    def has_output(self):
+        return bool(self.lookup_val or self.lookup_val_isnull) or super().has_output()
+
+
 # ---------------------------------------------------------------- reusable mixins
 class NormalizedSearchMixin:
     """Search that also matches name keys, so «اسلامشهر», «اسلام‌شهر», Arabic ي/ك
@@ -391,7 +402,7 @@ class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
     list_display = ("name", "province", "is_active", "opened", "closed")
     list_filter = (
-        ("province", admin.RelatedOnlyFieldListFilter),
+        ("province", RelatedOnlyFilter),
         "is_active",
         ("opened_on", JDateFieldListFilter),
         ("closed_on", JDateFieldListFilter),
@@ -483,7 +494,7 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
         "updated",
     )
     list_filter = (
-        ("office__province", admin.RelatedOnlyFieldListFilter),
+        ("office__province", RelatedOnlyFilter),
         "office__is_active",
         "status",
         YearFilter,
@@ -573,7 +584,7 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     search_fields = ("office__name", "province__name")
     list_display = ("year_display", "province", "office", "measure", "value_display")
     list_filter = (
-        ("province", admin.RelatedOnlyFieldListFilter),
+        ("province", RelatedOnlyFilter),
         YearFilter,
         "measure",
     )
@@ -627,7 +638,7 @@ class UserAdmin(NationalAdminOnly, PersianFormsAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
 
     list_display = ("username", "first_name", "last_name", "role", "province", "is_active")
-    list_filter = ("role", ("province", admin.RelatedOnlyFieldListFilter), "is_active")
+    list_filter = ("role", ("province", RelatedOnlyFilter), "is_active")
     # Access comes from role and province (programs.access), not from Django
     # groups or model permissions, so those are not offered.
     fieldsets = (

@@ -240,3 +240,40 @@ def test_renaming_a_scheme_to_itself_is_not_a_duplicate(admin_client):
         url(Scheme, "change", scheme.pk), {"name": "کاريابي", "is_active": "on"}
     )
     assert response.status_code == 302, form_errors(response)
+
+
+# ---------------------------------------------------------------- filters (issue 13, finding 8)
+@pytest.fixture
+def zanjan_rows(admin_user, zanjan):
+    from programs.services import FigureValue, apply_values
+
+    office = CountyOffice.objects.filter(province=zanjan).order_by("pk").first()
+    scheme = Scheme.objects.named("کاریابی").get()
+    apply_values(
+        values=[FigureValue(office.pk, 1405, 1, "jobs", 7, scheme_id=scheme.pk)], by=admin_user
+    )
+    Target.objects.create(year=1405, province=zanjan, measure="jobs", value=4960)
+
+
+@pytest.mark.parametrize(
+    ("model", "param"),
+    [
+        (CountyOffice, "province__id__exact"),
+        (Target, "province__id__exact"),
+        ("programs.MonthlyReport", "office__province__id__exact"),
+    ],
+)
+def test_list_filtered_by_a_province_you_cannot_see_lists_nothing(
+    client, zanjan_staff, tehran, zanjan, zanjan_rows, model, param
+):
+    from django.apps import apps
+
+    model = apps.get_model(model) if isinstance(model, str) else model
+    client.force_login(zanjan_staff)
+    changelist = url(model, "changelist")
+    own = client.get(changelist, {param: zanjan.pk})
+    assert own.status_code == 200 and own.context["cl"].result_count > 0
+    other = client.get(changelist, {param: tehran.pk})
+    assert other.status_code == 200
+    assert other.context["cl"].result_count == 0
+    assert list(other.context["cl"].result_list) == []
