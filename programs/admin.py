@@ -30,7 +30,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from loans.models import LoanFigure, ReferralFigure
 from programs import access, services
 from programs.access import Role
-from programs.admin_forms import DuplicateCheckMixin, PersianFormsAdmin
+from programs.admin_forms import DuplicateCheckMixin, PersianFormsAdmin, is_money_field
 from programs.models import (
     CountyOffice,
     JobsFigure,
@@ -43,7 +43,7 @@ from programs.models import (
 )
 from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import format_date
-from reliefjobs.lib.money import group_digits, toman_words
+from reliefjobs.lib.money import group_digits, rial_to_toman, toman_words
 from reliefjobs.lib.text import normalize_name, to_persian_digits
 
 admin.site.site_header = _("Relief agency employment system")
@@ -70,6 +70,11 @@ def jalali(value) -> str:
 def digits(value) -> str:
     """A count with Persian digits and grouping: «۲٬۴۰۲»."""
     return "" if value is None else group_digits(value)
+
+
+def toman_text(rial) -> str:
+    """Integer rials as people read money: «۲٬۱۰۴٬۷۰۰٬۰۰۰ تومان» (docs/GLOSSARY.md, Units)."""
+    return "" if rial is None else f"{group_digits(rial_to_toman(rial))} {_('toman')}"
 
 
 def role_of(user) -> str | None:
@@ -243,11 +248,21 @@ class JalaliHistoryContext(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=kept))
 
     def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and value is not None:
+            return str(dict(field.flatchoices).get(value, value))
         if isinstance(value, int) and not isinstance(value, bool):
+            if self._is_money(field):
+                return toman_text(value)
             return digits(value)
         if isinstance(value, dt.date | jdatetime.date):
             return jalali(value)
         return super().prepare_delta_change_value(change, value)
+
+    def _is_money(self, field) -> bool:
+        if field.name == "value" and self.model is Target:
+            return getattr(self.record, "measure", "") == Measure.LOANS_AMOUNT_RIAL
+        return is_money_field(field)
 
 
 class JalaliHistoryAdmin(SimpleHistoryAdmin):
