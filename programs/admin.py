@@ -19,8 +19,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_jalali.admin.filters import JDateFieldListFilter
@@ -30,7 +31,13 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from loans.models import LoanFigure, ReferralFigure
 from programs import access, services
 from programs.access import Role
-from programs.admin_forms import DuplicateCheckMixin, PersianFormsAdmin, is_money_field
+from programs.admin_forms import (
+    DuplicateCheckMixin,
+    PersianFormsAdmin,
+    ProvinceOfficeSelect,
+    TargetAdminForm,
+    is_money_field,
+)
 from programs.models import (
     CountyOffice,
     JobsFigure,
@@ -41,6 +48,7 @@ from programs.models import (
     Target,
     User,
 )
+from programs.target_sums import gap_text, target_gaps
 from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import format_date
 from reliefjobs.lib.money import group_digits, rial_to_toman, toman_words
@@ -405,6 +413,11 @@ def target_value_text(target: Target) -> str:
     return digits(target.value)
 
 
+def target_amount_text(measure: str, value: int) -> str:
+    """A target figure with separators; an amount in toman with its unit."""
+    return toman_text(value) if measure == Measure.LOANS_AMOUNT_RIAL else digits(value)
+
+
 @admin.register(CountyOffice)
 class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     """County offices are deactivated ("deactivate" action), never deleted.
@@ -595,9 +608,18 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     """Annual goals: set by admins, read by provincial staff and managers."""
 
     edit_roles = (Role.ADMIN,)
+    form = TargetAdminForm
+    change_list_template = "admin/programs/target/change_list.html"
     name_key_fields = ("office__name_key", "province__name_key")
     search_fields = ("office__name", "province__name")
-    list_display = ("year_display", "province", "office", "measure", "value_display")
+    list_display = (
+        "year_display",
+        "province",
+        "office",
+        "measure",
+        "value_display",
+        "offices_sum_display",
+    )
     list_filter = (
         ("province", RelatedOnlyFilter),
         YearFilter,
@@ -612,6 +634,50 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     @admin.display(description=_("target"), ordering="value")
     def value_display(self, obj):
         return target_value_text(obj)
+
+    def get_queryset(self, request):
+        # A province target's row shows what its county offices' targets add up to.
+        offices = (
+            Target.objects.filter(
+                year=OuterRef("year"),
+                province=OuterRef("province"),
+                measure=OuterRef("measure"),
+                office__isnull=False,
+            )
+            .order_by()
+            .values("province")
+            .annotate(total=Sum("value"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(_offices_sum=Subquery(offices))
+
+    @admin.display(description=_("county offices together"))
+    def offices_sum_display(self, obj):
+        """For a province target: its offices' targets added up, and by how much they miss it."""
+        if obj.office_id is not None or obj._offices_sum is None:
+            return ""
+        text = target_amount_text(obj.measure, obj._offices_sum)
+        difference = obj.value - obj._offices_sum
+        if difference == 0:
+            return text
+        amount = target_amount_text(obj.measure, abs(difference))
+        gap = _("%(amount)s less") if difference > 0 else _("%(amount)s more")
+        return format_html(
+            '{} <strong class="target-gap">({})</strong>', text, gap % {"amount": amount}
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "office":
+            kwargs["widget"] = ProvinceOfficeSelect
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        year = request.GET.get("year", "")
+        gaps = target_gaps(
+            year=int(year) if year.isdigit() and len(year) == 4 else None, viewer=request.user
+        )
+        extra = {"target_gaps": [gap_text(gap) for gap in gaps], **(extra_context or {})}
+        return super().changelist_view(request, extra)
 
     def _changed(self, keys):
         from reports import rollups

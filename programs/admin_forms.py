@@ -281,3 +281,65 @@ class PersianFormsAdmin:
         if field is not None:
             return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# ---------------------------------------------------------------- targets
+class ProvinceOfficeSelect(forms.Select):
+    """A county office list whose options say their province (for target-form.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-province"] = str(instance.province_id)
+        return option
+
+
+class TargetAdminForm(AdminModelForm):
+    """A target: its county office is one of the chosen province's; money in toman."""
+
+    class Media:
+        js = ("admin-extra/target-form.js",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        office = self.fields.get("office")
+        province = self._chosen_province()
+        if office is not None and province is not None:
+            office.queryset = office.queryset.filter(province_id=province)
+        if office is not None:
+            office.error_messages["invalid_choice"] = _(
+                "Choose a county office of the chosen province, or none for a province target."
+            )
+        value = self.fields.get("value")
+        if value is not None:
+            value.label = _("Target (loan amounts in toman)")
+            value.help_text = _(
+                "Jobs, loans and trainees as counts; the amount of loans in toman "
+                "(it is kept in rials)."
+            )
+            if self.instance.pk and self._is_money(self.instance.measure):
+                self.initial["value"] = self.instance.value // RIALS_PER_TOMAN
+
+    @staticmethod
+    def _is_money(measure) -> bool:
+        from programs.models import Measure
+
+        return measure == Measure.LOANS_AMOUNT_RIAL
+
+    def _chosen_province(self) -> int | None:
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("province"))
+        else:
+            raw = self.initial.get("province") or self.instance.province_id
+        raw = getattr(raw, "pk", raw)
+        try:
+            return parse_int(raw) if raw not in (None, "") else None
+        except NumberError:
+            return None
+
+    def clean(self):
+        data = super().clean()
+        if self._is_money(data.get("measure")) and data.get("value") is not None:
+            data["value"] = data["value"] * RIALS_PER_TOMAN
+        return data
