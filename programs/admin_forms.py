@@ -311,6 +311,13 @@ class TargetAdminForm(AdminModelForm):
             office.error_messages["invalid_choice"] = _(
                 "Choose a county office of the chosen province, or none for a province target."
             )
+        measure = self.fields.get("measure")
+        if measure is not None:
+            # The amount is typed in toman here, so its name says toman too.
+            measure.choices = [
+                (key, toman_label(label) if self._is_money(key) else label)
+                for key, label in measure.choices
+            ]
         value = self.fields.get("value")
         if value is not None:
             value.label = _("Target (loan amounts in toman)")

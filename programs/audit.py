@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.models import LoanFigure, ReferralFigure
 from programs.access import province_q
+from programs.admin_forms import toman_label
 from programs.models import (
     CountyOffice,
     JobsFigure,
@@ -296,7 +297,10 @@ def _changes(source: Source, row, previous) -> list[Change]:
         if row.history_type == "-":
             old, new = new, None
         label = source.model._meta.get_field(name.removesuffix("_id")).verbose_name
-        changes.append(Change(name, str(label), old, new, money=_is_money(source, row, name)))
+        money = _is_money(source, row, name)
+        if money:
+            label = toman_label(label)
+        changes.append(Change(name, str(label), old, new, money=money))
     return changes
 
 
