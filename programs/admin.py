@@ -671,12 +671,23 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
             kwargs["widget"] = ProvinceOfficeSelect
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # The notice above the list names this many gaps, then says how many more.
+    gaps_shown = 10
+
     def changelist_view(self, request, extra_context=None):
+        # The notice follows the list's year and province filters.
         year = request.GET.get("year", "")
+        province = request.GET.get("province__id__exact", "")
         gaps = target_gaps(
-            year=int(year) if year.isdigit() and len(year) == 4 else None, viewer=request.user
+            year=int(year) if year.isdigit() and len(year) == 4 else None,
+            province=int(province) if province.isdigit() and len(province) < 10 else None,
+            viewer=request.user,
         )
-        extra = {"target_gaps": [gap_text(gap) for gap in gaps], **(extra_context or {})}
+        extra = {
+            "target_gaps": [gap_text(gap) for gap in gaps[: self.gaps_shown]],
+            "target_gaps_more": max(len(gaps) - self.gaps_shown, 0),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra)
 
     def _changed(self, keys):

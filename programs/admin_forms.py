@@ -231,6 +231,8 @@ class DuplicateCheckMixin:
 
     def _post_clean(self):
         super()._post_clean()
+        if self.instance.pk is not None and not self.has_changed():
+            return  # an untouched row (an inline line) cannot have become a duplicate
         duplicate = find_duplicate(self.instance)
         if duplicate is None:
             return

@@ -51,7 +51,7 @@ def target_gaps(*, year: int | None = None, province=None, viewer=None) -> list[
     if year is not None:
         targets = targets.filter(year=year)
     if province is not None:
-        targets = targets.filter(province=province)
+        targets = targets.filter(province=province)  # a Province or its id
     if viewer is not None:
         targets = targets.filter(province_q(viewer))
     rows = (

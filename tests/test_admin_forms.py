@@ -152,6 +152,7 @@ def test_scheme_spelled_with_arabic_letters_is_a_duplicate(admin_client):
     errors = form_errors(response)
     assert "«کاریابی»" in errors and "طرح" in errors
     _no_english_constraint_text(errors)
+    assert "Please correct" not in response.content.decode()
     assert Scheme.objects.count() == before
 
 

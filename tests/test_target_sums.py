@@ -122,3 +122,16 @@ def test_amount_target_is_typed_and_shown_in_toman(client, admin_user, zanjan):
     html = client.get(url("change", target.pk)).content.decode()
     assert 'value="۴۰٬۸۰۰٬۰۰۰٬۰۰۰"' in html
     assert "تومان" in html
+
+
+def test_targets_admin_notice_follows_the_province_filter(
+    client, admin_user, zanjan, tehran, zanjan_targets
+):
+    islamshahr = CountyOffice.objects.named("اسلامشهر").get(province=tehran)
+    Target.objects.create(year=1405, province=tehran, measure="jobs", value=900)
+    Target.objects.create(year=1405, province=tehran, office=islamshahr, measure="jobs", value=453)
+    client.force_login(admin_user)
+    both = client.get(url("changelist"), {"year": "1405"}).context["target_gaps"]
+    assert len(both) == 2
+    only_tehran = client.get(url("changelist"), {"year": "1405", "province__id__exact": tehran.pk})
+    assert [line.split("،")[0] for line in only_tehran.context["target_gaps"]] == ["تهران"]
