@@ -37,6 +37,7 @@ from programs.admin_forms import (
     ProvinceOfficeSelect,
     TargetAdminForm,
     is_money_field,
+    toman_label,
 )
 from programs.models import (
     CountyOffice,
@@ -603,6 +604,16 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
 
 
 # ---------------------------------------------------------------- targets
+class MeasureFilter(admin.ChoicesFieldListFilter):
+    """The measures, the amount named in toman as the list shows it."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice.get("display") == Measure.LOANS_AMOUNT_RIAL.label:
+                choice = {**choice, "display": toman_label(choice["display"])}
+            yield choice
+
+
 @admin.register(Target)
 class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     """Annual goals: set by admins, read by provincial staff and managers."""
@@ -616,14 +627,14 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
         "year_display",
         "province",
         "office",
-        "measure",
+        "measure_display",
         "value_display",
         "offices_sum_display",
     )
     list_filter = (
         ("province", RelatedOnlyFilter),
         YearFilter,
-        "measure",
+        ("measure", MeasureFilter),
     )
     list_select_related = ("province", "office")
 
@@ -634,6 +645,12 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     @admin.display(description=_("target"), ordering="value")
     def value_display(self, obj):
         return target_value_text(obj)
+
+    @admin.display(description=_("measure"), ordering="measure")
+    def measure_display(self, obj):
+        # Amounts are shown in toman here, so the measure's name says toman too.
+        label = obj.get_measure_display()
+        return toman_label(label) if obj.measure == Measure.LOANS_AMOUNT_RIAL else label
 
     def get_queryset(self, request):
         # A province target's row shows what its county offices' targets add up to.

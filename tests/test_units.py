@@ -9,6 +9,8 @@ Business rules checked:
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -73,3 +75,15 @@ def test_audit_labels_money_in_toman(client, admin_user, zanjan_staff, zanjan):
     amount = next(c for e in entries for c in e.changes if c.field == "amount_rial")
     assert "تومان" in amount.label and "ریال" not in amount.label
     assert amount.new_display == "۹۰۰٬۰۰۰٬۰۰۰ تومان"
+
+
+def test_targets_list_names_the_amount_measure_in_toman(client, admin_user, zanjan):
+    Target.objects.create(
+        year=1405, province=zanjan, measure="loans_amount_rial", value=408_000_000_000
+    )
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:programs_target_changelist")).content.decode()
+    assert "مبلغ تسهیلات پرداخت‌شده (تومان)" in html
+    assert "۴۰ میلیارد و ۸۰۰ میلیون تومان" in html
+    visible = re.sub(r"(?s)<[^>]+>", " ", html)
+    assert "(ریال)" not in visible  # neither in the list nor in its filter
