@@ -36,6 +36,7 @@ from programs.admin_forms import (
     PersianFormsAdmin,
     ProvinceOfficeSelect,
     TargetAdminForm,
+    duplicate_error,
     is_money_field,
     toman_label,
 )
@@ -736,7 +737,13 @@ class UserChangeForm(DuplicateCheckMixin, DjangoUserAdmin.form):
 
 
 class UserCreationForm(DuplicateCheckMixin, DjangoUserAdmin.add_form):
-    pass
+    def clean_username(self):
+        # Usernames that differ only in case are the same person (as Django says), named here.
+        username = self.cleaned_data.get("username")
+        existing = User.objects.filter(username__iexact=username).first() if username else None
+        if existing is not None:
+            raise duplicate_error(existing)
+        return username
 
 
 @admin.register(User)

@@ -223,6 +223,15 @@ def describe(record) -> str:
     return " – ".join(parts)
 
 
+def duplicate_error(existing) -> ValidationError:
+    """«طرح «کاریابی» از پیش ثبت شده است؛ همان را ویرایش کنید.»"""
+    message = _("%(model)s «%(existing)s» already exists; change that one instead.") % {
+        "model": existing._meta.verbose_name,
+        "existing": describe(existing),
+    }
+    return ValidationError(message, code="duplicate")
+
+
 DJANGO_UNIQUE_CODES = frozenset({"unique", "unique_together"})
 
 
@@ -238,11 +247,7 @@ class DuplicateCheckMixin:
             return
         fields, existing = duplicate
         self._drop_django_unique_errors()
-        message = _("%(model)s «%(existing)s» already exists; change that one instead.") % {
-            "model": existing._meta.verbose_name,
-            "existing": describe(existing),
-        }
-        self.add_error(self._field_for(fields), ValidationError(message, code="duplicate"))
+        self.add_error(self._field_for(fields), duplicate_error(existing))
 
     def _field_for(self, fields) -> str | None:
         """Where the error shows: the name box, the one field, or above the form."""

@@ -278,3 +278,19 @@ def test_list_filtered_by_a_province_you_cannot_see_lists_nothing(
     assert other.status_code == 200
     assert other.context["cl"].result_count == 0
     assert list(other.context["cl"].result_list) == []
+
+
+def test_duplicate_username_is_a_persian_error(admin_client, zanjan_staff, zanjan):
+    response = admin_client.post(
+        reverse("admin:programs_user_add"),
+        {
+            "username": "Zanjan_Staff",
+            "role": "staff",
+            "province": zanjan.pk,
+            "password1": "a-long-pass-1405",
+            "password2": "a-long-pass-1405",
+        },
+    )
+    errors = form_errors(response)
+    assert "«zanjan_staff" in errors and "کاربر" in errors
+    assert "already" not in errors
