@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_jalali",
     "simple_history",
     "axes",
+    "reliefjobs",  # its system checks (reliefjobs/checks.py)
     "programs",
     "loans",
     "reports",
