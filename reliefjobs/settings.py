@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so nothing reads a body over the limit (reliefjobs/limits.py).
+    "reliefjobs.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "reliefjobs.security.ContentSecurityPolicyMiddleware",
     "reliefjobs.security.RejectNulBytesMiddleware",
@@ -61,6 +63,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest request the app reads (spreadsheet uploads); nginx's client_max_body_size matches.
+RELIEFJOBS_MAX_REQUEST_BYTES = env_int("RELIEFJOBS_MAX_REQUEST_MB", 20) * 1024 * 1024
 
 ROOT_URLCONF = "reliefjobs.urls"
 WSGI_APPLICATION = "reliefjobs.wsgi.application"
