@@ -16,6 +16,7 @@ from pathlib import Path
 from loans.models import LoanFigure, ReferralFigure
 from programs.importing import FIGURE_COLUMNS
 from programs.models import JobsFigure, MonthlyReport
+from reliefjobs.lib import cells
 
 _MEASURE_ORDER = {
     m: i
@@ -66,14 +67,17 @@ def figure_rows(*, year: int, province=None, user=None) -> Iterator[tuple]:
 
 
 def write_csv(rows, handle, *, bom: bool = True) -> int:
-    """Write CSV text to a text handle; the BOM lets Excel read Persian correctly."""
+    """Write CSV text to a text handle; the BOM lets Excel read Persian correctly.
+
+    Formula-like names get a leading apostrophe (reliefjobs.lib.cells); the importer takes it off.
+    """
     if bom:
         handle.write("\ufeff")
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(FIGURE_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(cells.csv_row(row))
         count += 1
     return count
 
@@ -85,10 +89,10 @@ def write_xlsx(rows, target) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("figures")
     sheet.sheet_view.rightToLeft = True
-    sheet.append(list(FIGURE_COLUMNS))
+    sheet.append(cells.xlsx_row(sheet, FIGURE_COLUMNS))
     count = 0
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(cells.xlsx_row(sheet, row))
         count += 1
     workbook.save(target)
     return count

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from programs import access
 from programs.services import MEASURES, FigureValue, LockedMonthError, TargetValue
+from reliefjobs.lib import cells as cells_lib
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
 from reliefjobs.lib.text import NumberError, normalize_name, parse_int
 
@@ -253,8 +254,9 @@ def read_rows(
     rows: list[Row] = []
     try:
         for number, cells in enumerate(records, start=1):
-            # Both readers yield strings (_xlsx_records converts each cell).
-            cells = [c.strip() for c in cells]
+            # Both readers yield strings (_xlsx_records converts each cell); the
+            # apostrophe our exports put before formula-like text comes off.
+            cells = [cells_lib.from_csv_text(c).strip() for c in cells]
             if not any(cells):
                 continue
             if header is None:

@@ -23,6 +23,7 @@ from programs.importing import ImportFileError, RowError, parse_figures
 from programs.models import CountyOffice, MonthlyReport, Province
 from programs.services import FigureValue, LockedMonthError, apply_values
 from programs.workflow import editable_statuses
+from reliefjobs.lib import cells as cells_lib
 from reliefjobs.lib.jalali import Period
 from reliefjobs.lib.money import RIALS_PER_TOMAN
 from reliefjobs.lib.text import NumberError, normalize_name, parse_int
@@ -77,14 +78,19 @@ def month_template(*, province: Province, year: int, month: int) -> bytes:
     headers = _headers(grid)
     book = Workbook()
     sheet = book.active
-    sheet.title = f"{year}-{month:02d}"
+    sheet.title = cells_lib.sheet_title(f"{year}-{month:02d}")
     sheet.sheet_view.rightToLeft = True
-    sheet.append([_FIXED_HEADERS[c] for c in FIXED] + list(headers.values()))
+    sheet.append(
+        cells_lib.xlsx_row(sheet, [_FIXED_HEADERS[c] for c in FIXED] + list(headers.values()))
+    )
     for office in offices:
         stored = values.get(reports.get(office.pk), {})
         sheet.append(
-            [province.name, office.name, year, month]
-            + [_sheet_value(k, stored[k]) if k in stored else None for k in headers]
+            cells_lib.xlsx_row(
+                sheet,
+                [province.name, office.name, year, month]
+                + [_sheet_value(k, stored[k]) if k in stored else None for k in headers],
+            )
         )
     bold = Font(bold=True)
     for cell in sheet[1]:
@@ -150,12 +156,14 @@ def _wide_rows(file) -> list[tuple[int, list[str]]]:
         raise ImportFileError(_("The Excel file cannot be read.")) from error
     try:
         rows = []
-        for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        for number, row_cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
             texts = [
                 ""
                 if c is None
-                else str(int(c) if isinstance(c, float) and c.is_integer() else c).strip()
-                for c in cells
+                else cells_lib.from_csv_text(
+                    str(int(c) if isinstance(c, float) and c.is_integer() else c)
+                ).strip()
+                for c in row_cells
             ]
             if any(texts):
                 rows.append((number, texts))

@@ -1,6 +1,7 @@
 """Settings for reliefjobs, read from the environment (see README, "Configuration")."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,12 +39,15 @@ INSTALLED_APPS = [
     "django_jalali",
     "simple_history",
     "axes",
+    "reliefjobs",  # its system checks (reliefjobs/checks.py)
     "programs",
     "loans",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # First, so nothing reads a body over the limit (reliefjobs/limits.py).
+    "reliefjobs.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "reliefjobs.security.ContentSecurityPolicyMiddleware",
     "reliefjobs.security.RejectNulBytesMiddleware",
@@ -59,6 +63,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest request the app reads (spreadsheet uploads); nginx's client_max_body_size matches.
+RELIEFJOBS_MAX_REQUEST_BYTES = env_int("RELIEFJOBS_MAX_REQUEST_MB", 20) * 1024 * 1024
 
 ROOT_URLCONF = "reliefjobs.urls"
 WSGI_APPLICATION = "reliefjobs.wsgi.application"
@@ -152,8 +159,23 @@ else:
         }
     }
 
+# Lock-out by username and address (reliefjobs/lockout.py, docs/permissions.md).
 AXES_FAILURE_LIMIT = env_int("RELIEFJOBS_LOGIN_FAILURES", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
+RELIEFJOBS_LOGIN_FAILURES_PER_USERNAME = env_int("RELIEFJOBS_LOGIN_FAILURES_PER_USERNAME", 20)
+if not 0 < AXES_FAILURE_LIMIT <= RELIEFJOBS_LOGIN_FAILURES_PER_USERNAME:
+    raise ImproperlyConfigured(
+        "RELIEFJOBS_LOGIN_FAILURES must be at least 1 and at most "
+        "RELIEFJOBS_LOGIN_FAILURES_PER_USERNAME."
+    )
+RELIEFJOBS_LOCKOUT_MINUTES = env_int("RELIEFJOBS_LOCKOUT_MINUTES", 15)
+if RELIEFJOBS_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("RELIEFJOBS_LOCKOUT_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=RELIEFJOBS_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "reliefjobs.lockout.LockoutHandler"
+# Behind nginx every request comes from 127.0.0.1: count the trusted proxies in front.
+RELIEFJOBS_PROXY_COUNT = env_int("RELIEFJOBS_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "reliefjobs.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = not TESTING or env_bool("RELIEFJOBS_AXES_IN_TESTS", default=False)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from reliefjobs.lib.jalali import month_label, month_name
 from reliefjobs.lib.money import group_digits, rial_to_toman, short_toman
 from reliefjobs.lib.text import to_persian_digits
-from reports import progress, tilemap
+from reports import plotly_text, progress, tilemap
 
 FONT = "Vazirmatn FD, Vazirmatn, Tahoma, sans-serif"
 # Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
@@ -197,7 +197,7 @@ def goal_vs_actual(
     hover = [
         _hover(
             [
-                f"<b>{r['name']}</b>",
+                f"<b>{plotly_text.label(r['name'])}</b>",
                 f"{_('Jobs created')}: {fa_int(r['jobs'])}",
                 f"{_('Target')}: {fa_int(r['target_jobs'])}",
                 f"{_('Achieved')}: {fa_pct(r['achievement'])}",
@@ -208,7 +208,7 @@ def goal_vs_actual(
     bars = go.Bar(
         name=_("Jobs created"),
         x=[r["jobs"] for r in rows],
-        y=names,
+        y=plotly_text.labels(names),
         orientation="h",
         marker={"color": ACTUAL},
         hovertext=hover,
@@ -223,7 +223,7 @@ def goal_vs_actual(
     targets = go.Scatter(
         name=_("Target"),
         x=[r["target_jobs"] for r in with_target],
-        y=[r["name"] for r in with_target],
+        y=[plotly_text.label(r["name"]) for r in with_target],
         mode="markers",
         marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 4, "color": TARGET}},
         hovertext=[hover[rows.index(r)] for r in with_target],
@@ -293,7 +293,7 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
         hovers.append(
             _hover(
                 [
-                    f"<b>{r['name']}</b>",
+                    f"<b>{plotly_text.label(r['name'])}</b>",
                     f"{_('Jobs created')}: {fa_int(r['jobs'])}",
                     f"{_('Target')}: {fa_int(r['target_jobs'])}",
                     f"{_('Achieved')}: {fa_pct(r['achievement'])}",
@@ -375,10 +375,10 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
 def _tile_name(name: str) -> str:
     """A long province name on two lines so it fits its tile."""
     if len(name) <= 9 or " " not in name:
-        return name
+        return plotly_text.label(name)
     spaces = [i for i, ch in enumerate(name) if ch == " "]
     cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
-    return f"{name[:cut]}<br>{name[cut + 1 :]}"
+    return f"{plotly_text.label(name[:cut])}<br>{plotly_text.label(name[cut + 1 :])}"
 
 
 # Months --------------------------------------------------------------------
@@ -560,12 +560,15 @@ def hbar(
     """A horizontal bar per category (RTL), with an optional reference line (e.g. national figure)."""
     fmt = fmt or (fa_toman if money else fa_int)
     plotted = [rial_to_toman(v) if money and v is not None else v for v in values]
-    hover = [f"<b>{n}</b><br>{value_header}: {fmt(v)}" for n, v in zip(names, values, strict=True)]
+    hover = [
+        f"<b>{plotly_text.label(n)}</b><br>{plotly_text.label(value_header)}: {fmt(v)}"
+        for n, v in zip(names, values, strict=True)
+    ]
     traces = [
         go.Bar(
-            name=value_header,
+            name=plotly_text.label(value_header),
             x=plotted,
-            y=names,
+            y=plotly_text.labels(names),
             orientation="h",
             marker={"color": colour},
             hovertext=hover,
@@ -591,7 +594,7 @@ def hbar(
         )
         traces.append(
             go.Scatter(
-                name=f"{reference_label}: {fmt(reference)}",
+                name=f"{plotly_text.label(reference_label)}: {fmt(reference)}",
                 x=[None],
                 y=[None],
                 mode="lines",
@@ -636,12 +639,13 @@ def backlog_trend(year: int, rows: list[dict]) -> Chart:
         values = [by.get((bank, m), 0) for m in range(1, 13)]
         traces.append(
             go.Bar(
-                name=bank,
+                name=plotly_text.label(bank),
                 x=labels,
                 y=values,
                 marker={"color": PALETTE[i % len(PALETTE)]},
                 hovertext=[
-                    f"{bank}<br>{lab}: {fa_int(v)}" for lab, v in zip(labels, values, strict=True)
+                    f"{plotly_text.label(bank)}<br>{lab}: {fa_int(v)}"
+                    for lab, v in zip(labels, values, strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
             )

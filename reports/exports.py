@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from reliefjobs.lib import cells
 from reports.charts import Table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,22 +22,22 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow(cells.csv_row(table.headers))
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(cells.csv_row(row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(table: Table, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31] or "data"
+    sheet.title = cells.sheet_title(title)
     sheet.sheet_view.rightToLeft = True
-    sheet.append(table.headers)
+    sheet.append(cells.xlsx_row(sheet, table.headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append(list(row))
+        sheet.append(cells.xlsx_row(sheet, row))
     for i, header in enumerate(table.headers, start=1):
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(
             12, len(str(header)) + 4

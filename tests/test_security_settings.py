@@ -1,7 +1,7 @@
 """Production settings and security headers.
 
 Rules checked:
-- with DJANGO_DEBUG=0, a secret key and allowed hosts, `check --deploy` reports nothing,
+- with DJANGO_DEBUG=0, a secret key, allowed hosts and a shared cache, `check --deploy` reports nothing,
   with DJANGO_SSL_REDIRECT on (the default) and off (behind a TLS proxy);
 - with debug off and no secret key the app refuses to start with a clear message;
 - production turns on secure cookies, HSTS and the HTTPS redirect (unless DJANGO_SSL_REDIRECT=0);
@@ -22,6 +22,8 @@ PROD_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-Zq8#x!",
     "DJANGO_ALLOWED_HOSTS": "jobs.example.org",
+    # A shared cache: without one check --deploy warns (reliefjobs.W001, tests/test_deploy_checks.py).
+    "CACHE_URL": "db://",
 }
 
 
