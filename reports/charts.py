@@ -81,6 +81,7 @@ class Chart:
     table: Table
     # Place name → URL of its own dashboard (drill-down from bars, tiles and table rows).
     links: dict = field(default_factory=dict)
+    note: str = ""  # a line under the title (e.g. the forecast's basis)
 
 
 # Numbers as people read them ------------------------------------------------
@@ -396,16 +397,21 @@ def _month_axis(labels: list[str]) -> dict:
     }
 
 
-def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapsed: int) -> Chart:
-    """Cumulative jobs against the straight-line target pace, with the run-rate projection."""
+def cumulative_vs_pace(
+    year: int, months: list[dict], target: int | None, elapsed: int, forecast=None
+) -> Chart:
+    """Cumulative jobs against the straight-line target pace, with the year-end
+    forecast (reports.forecast) from the last ended month and its range as a band."""
+    from reports import forecast as fc
+
+    if forecast is None:
+        forecast = fc.project([m["jobs"] for m in months], elapsed)
     labels = [month_label(year, m["month"]) for m in months]
     monthly_jobs = [m["jobs"] for m in months]
     cum = progress.cumulative(monthly_jobs)
     shown = max(elapsed, max((m["month"] for m in months if m["jobs"]), default=0))
     actual_cum = cum[:shown]
     pace = progress.straight_line_pace(target)
-    done = sum(monthly_jobs[:elapsed])
-    projected = progress.projection(done, elapsed)
     traces = [
         go.Bar(
             name=_("Jobs in the month"),
@@ -448,31 +454,91 @@ def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapse
             )
         )
         values += pace
+    projecting = forecast.method in (fc.SEASONAL, fc.STRAIGHT)
     projection_row = [None] * 12
-    if projected is not None and 0 < elapsed < 12:
-        # A straight line from the last ended month to the year-end projection.
-        steps = range(elapsed, 13)
-        line = [done + (projected - done) * (m - elapsed) / (12 - elapsed) for m in steps]
+    low_row, high_row = [None] * 12, [None] * 12
+    annotations = []
+    if projecting:
+        start = elapsed - 1
+        steps = range(start, 12)
+        x = labels[start:]
+        if forecast.method == fc.SEASONAL:
+            # The band: the lowest and highest past year's pattern (fill between them).
+            low, high = forecast.low_path[start:], forecast.high_path[start:]
+            traces.append(
+                go.Scatter(
+                    name=_("Range of past years"),
+                    x=x,
+                    y=low,
+                    mode="lines",
+                    line={"color": PROJECTION, "width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+            traces.append(
+                go.Scatter(
+                    name=_("Range of past years"),
+                    x=x,
+                    y=high,
+                    mode="lines",
+                    line={"color": PROJECTION, "width": 0},
+                    fill="tonexty",
+                    fillcolor="rgba(0,158,115,0.18)",
+                    hoverinfo="skip",
+                )
+            )
+            values += high
+            for m, lo, hi in zip(steps, low, high, strict=True):
+                if m >= elapsed:
+                    low_row[m], high_row[m] = round(lo), round(hi)
+            name = _("Seasonal projection (pattern of past years)")
+        else:
+            name = _("Projection at the run rate")
+        line = forecast.path[start:]
         for m, v in zip(steps, line, strict=True):
-            projection_row[m - 1] = round(v)
+            if m >= elapsed:
+                projection_row[m] = round(v)
+        hover = []
+        for m, v in zip(steps, line, strict=True):
+            text = f"{labels[m]}<br>{_('Projection')}: {fa_int(round(v))}"
+            if high_row[m] is not None:
+                text += f"<br>{_('Range')}: {fa_int(low_row[m])} – {fa_int(high_row[m])}"
+            hover.append(text)
         traces.append(
             go.Scatter(
-                name=_("Projection at the run rate"),
-                x=labels[elapsed - 1 :],
+                name=name,
+                x=x,
                 y=line,
                 mode="lines",
                 line={"color": PROJECTION, "width": 3, "dash": "dot"},
-                hovertext=[
-                    f"{labels[m - 1]}<br>{_('Projection')}: {fa_int(round(v))}"
-                    for m, v in zip(steps, line, strict=True)
-                ],
+                hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
         values += line
+        annotations.append(
+            {
+                "text": f"{name}: {forecast.basis}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "xanchor": "right",
+                "y": -0.18,
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#52606d"},
+            }
+        )
     layout = _layout(
-        height=440, bargap=0.35, xaxis=_month_axis(labels), yaxis=_axis(values, side="right")
+        height=460,
+        bargap=0.35,
+        xaxis=_month_axis(labels),
+        yaxis=_axis(values, side="right"),
+        annotations=annotations,
+        margin={"l": 24, "r": 72, "t": 40, "b": 90 if annotations else 48},
     )
+    band = forecast.method == fc.SEASONAL
     table = Table(
         headers=[
             _("Month"),
@@ -480,6 +546,7 @@ def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapse
             _("Cumulative jobs"),
             _("Target pace"),
             _("Projection"),
+            *([_("Projection, low"), _("Projection, high")] if band else []),
         ],
         rows=[
             [
@@ -488,14 +555,17 @@ def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapse
                 cum[i] if i < shown else None,
                 None if pace is None else round(pace[i]),
                 projection_row[i],
+                *([low_row[i], high_row[i]] if band else []),
             ]
             for i in range(12)
         ],
-        kinds=["text", "int", "int", "int", "int"],
+        kinds=["text", "int", "int", "int", "int", *(["int", "int"] if band else [])],
     )
-    return Chart(
+    chart = Chart(
         "pace", _("Cumulative jobs against the target pace"), _figure(traces, layout), table
     )
+    chart.note = forecast.basis if projecting else ""
+    return chart
 
 
 def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
@@ -700,12 +770,22 @@ class Scope:
         return "کشور" if self.province is None else f"استان {self.province.name}"
 
 
-def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
-    """Headline cards: jobs against target, projection, loans, training, exits."""
-    done = sum(m["jobs"] for m in months[:elapsed])
+def cards(figures: dict, forecast, elapsed: int) -> list[dict]:
+    """Headline cards: jobs against target, the year-end forecast, loans, training, exits."""
     state = progress.outlook(figures["jobs"], figures["target_jobs"], elapsed)
-    projected = progress.projection(done, elapsed)
+    projected = forecast.value
     on_track = None if projected is None or state.target is None else projected >= state.target
+    verdict = (
+        (_("meets the target") if on_track else _("below the target"))
+        if on_track is not None
+        else ""
+    )
+    basis = "" if elapsed >= 12 else forecast.basis
+    if forecast.low is not None and forecast.low != forecast.high:
+        basis += " · " + _("range %(low)s – %(high)s") % {
+            "low": fa_int(forecast.low),
+            "high": fa_int(forecast.high),
+        }
     out = [
         {
             "label": _("Jobs created"),
@@ -719,9 +799,9 @@ def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
         {
             "label": _("Projected jobs at year end"),
             "value": fa_int(projected),
-            "sub": (_("meets the target") if on_track else _("below the target"))
-            if on_track is not None
-            else (_("no month ended yet") if elapsed == 0 else ""),
+            "sub": " · ".join(p for p in (verdict, basis) if p)
+            if elapsed > 0
+            else _("no month ended yet"),
             "state": None if on_track is None else ("ok" if on_track else "bad"),
         },
         {
@@ -764,7 +844,7 @@ def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
     return out
 
 
-def _summary(year, scope, figures, elapsed) -> str:
+def _summary(year, scope, figures, elapsed, forecast=None) -> str:
     from reports import narrative, queries
 
     sources = [
@@ -774,7 +854,24 @@ def _summary(year, scope, figures, elapsed) -> str:
         )
     ]
     return narrative.summary(
-        year=year, place=scope.place, figures=figures, funding_sources=sources, elapsed=elapsed
+        year=year,
+        place=scope.place,
+        figures=figures,
+        funding_sources=sources,
+        elapsed=elapsed,
+        forecast=forecast,
+    )
+
+
+def _forecast(year: int, elapsed: int, scope: Scope, months: list[dict]):
+    from reports import forecast
+
+    return forecast.for_scope(
+        year,
+        elapsed,
+        scope.province_ids,
+        getattr(scope.office, "pk", None),
+        this_year=[m["jobs"] for m in months],
     )
 
 
@@ -789,16 +886,18 @@ def country_page(year: int, elapsed: int) -> dict:
 
     figures = queries.totals(rows)
     months = queries.monthly(year, None)
+    outlook = _forecast(year, elapsed, scope, months)
     return {
-        "cards": cards(figures, months, elapsed),
+        "forecast": outlook,
+        "cards": cards(figures, outlook, elapsed),
         "charts": [
             goal_vs_actual(
                 "provinces", _("Jobs against target by province"), rows, _("Province"), link
             ),
             achievement_map(rows, link),
-            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
         ],
-        "narrative": _summary(year, scope, figures, elapsed),
+        "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
 
 
@@ -810,8 +909,10 @@ def province_page(year: int, elapsed: int, province) -> dict:
     offices = queries.office_progress(year, province.pk)
     months = queries.monthly(year, [province.pk])
     last = queries.monthly(year - 1, [province.pk])
+    outlook = _forecast(year, elapsed, scope, months)
     return {
-        "cards": cards(figures, months, elapsed),
+        "forecast": outlook,
+        "cards": cards(figures, outlook, elapsed),
         "charts": [
             goal_vs_actual(
                 "offices",
@@ -820,10 +921,10 @@ def province_page(year: int, elapsed: int, province) -> dict:
                 _("County office"),
                 lambda row: f"{reverse('office', args=[row['id']])}?year={year}",
             ),
-            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
             year_vs_last(year, months, last),
         ],
-        "narrative": _summary(year, scope, figures, elapsed),
+        "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
 
 
@@ -870,15 +971,17 @@ def office_page(year: int, elapsed: int, office) -> dict:
         else {**dict.fromkeys(queries.FIGURES, 0), **dict.fromkeys(queries.TARGET_KEYS)}
     )
     months = queries.monthly(year, office_id=office.pk)
+    outlook = _forecast(year, elapsed, scope, months)
     return {
-        "cards": cards(figures, months, elapsed),
+        "forecast": outlook,
+        "cards": cards(figures, outlook, elapsed),
         "targets": [(label, fa_int(figures[key])) for key, label in _target_labels()],
         "months": months_table(year, queries.office_months(year, office.pk)),
         "charts": [
-            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
             *_scheme_bank_charts(year, scope),
         ],
-        "narrative": _summary(year, scope, figures, elapsed),
+        "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
 
 
