@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reliefjobs.lib.jalali import month_label, month_name
-from reliefjobs.lib.money import group_digits, rial_to_toman, short_toman
+from reliefjobs.lib.money import group_digits, short_toman
 from reliefjobs.lib.text import to_persian_digits
-from reports import progress, tilemap
+from reports import progress, tilemap, units
 
 FONT = "Vazirmatn FD, Vazirmatn, Tahoma, sans-serif"
 # Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
@@ -46,12 +46,28 @@ ACTUAL, TARGET, PROJECTION, LAST_YEAR = BLUE, VERMILLION, GREEN, SKY
 
 @dataclass
 class Table:
-    """A chart's numbers: headers and rows of raw values (int, float, str or None)."""
+    """A chart's numbers: headers and rows of raw values (int, float, str or None).
+
+    Give money columns (kind "rial") their label without a unit: `headers` then
+    holds the file headers (money «… (ریال)», raw rials in the rows, for the
+    exports) and `screen_headers` the page's («… (تومان)», shown in toman),
+    both from reports.units.
+    """
 
     headers: list[str]
     rows: list[list]
     # How each column reads: "text", "int", "rial" (shown in toman), "pct", "dec".
     kinds: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        kinds = self.kinds or ["text"] * len(self.headers)
+        self.labels = list(self.headers)
+        self.headers = [
+            units.label(h, k, units.FILE) for h, k in zip(self.labels, kinds, strict=True)
+        ]
+        self.screen_headers = [
+            units.label(h, k, units.SCREEN) for h, k in zip(self.labels, kinds, strict=True)
+        ]
 
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Rows as (kind, Persian text) cells for the page's table."""
@@ -64,8 +80,8 @@ def _display(kind: str, value) -> str:
         return "—"
     if kind == "int":
         return fa_int(value)
-    if kind == "rial":
-        return fa_toman(value)
+    if kind == units.MONEY:
+        return units.value(value, units.SCREEN)
     if kind == "pct":
         return fa_pct(value)
     if kind == "dec":
@@ -103,7 +119,7 @@ def fa_decimal(value: float | None, places: int = 1) -> str:
 
 
 def fa_toman(rial: int | None) -> str:
-    return "—" if rial is None else short_toman(int(rial))
+    return "—" if rial is None else units.value(rial, units.SCREEN)
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -248,7 +264,7 @@ def goal_vs_actual(
             _("Jobs target"),
             _("Achieved (%)"),
             _("Loans paid"),
-            _("Loans paid (rial)"),
+            _("Loans paid (amount)"),
             _("People trained"),
             _("Households leaving support"),
         ],
@@ -629,7 +645,7 @@ def hbar(
 ) -> Chart:
     """A horizontal bar per category (RTL), with an optional reference line (e.g. national figure)."""
     fmt = fmt or (fa_toman if money else fa_int)
-    plotted = [rial_to_toman(v) if money and v is not None else v for v in values]
+    plotted = [units.plotted(v) for v in values] if money else list(values)
     hover = [f"<b>{n}</b><br>{value_header}: {fmt(v)}" for n, v in zip(names, values, strict=True)]
     traces = [
         go.Bar(
@@ -646,7 +662,7 @@ def hbar(
     axis_values = [v for v in plotted if v is not None]
     shapes = []
     if reference is not None:
-        ref = rial_to_toman(reference) if money else reference
+        ref = units.plotted(reference) if money else reference
         axis_values.append(ref)
         shapes.append(
             {
@@ -672,6 +688,8 @@ def hbar(
     tick_fmt = _toman_tick if money else (fmt if fmt not in (fa_int, fa_toman) else fa_int)
     xaxis = _axis(axis_values, fmt=tick_fmt)
     xaxis["range"] = list(reversed(xaxis["range"]))
+    if money:
+        xaxis["title"] = units.axis_title()
     layout = _layout(
         height=max(260, 30 * len(names) + 110),
         bargap=0.3,
@@ -938,7 +956,7 @@ def months_table(year: int, rows: list[dict]) -> Table:
             _("Status"),
             _("Jobs created"),
             _("Loans paid"),
-            _("Loans paid (rial)"),
+            _("Loans paid (amount)"),
             _("Referred to bank"),
             _("People trained"),
             _("Households leaving support"),
@@ -975,7 +993,10 @@ def office_page(year: int, elapsed: int, office) -> dict:
     return {
         "forecast": outlook,
         "cards": cards(figures, outlook, elapsed),
-        "targets": [(label, fa_int(figures[key])) for key, label in _target_labels()],
+        "targets": [
+            (label, fa_toman(figures[key]) if key.endswith("_rial") else fa_int(figures[key]))
+            for key, label in _target_labels()
+        ],
         "months": months_table(year, queries.office_months(year, office.pk)),
         "charts": [
             cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
@@ -989,7 +1010,7 @@ def _target_labels():
     return [
         ("target_jobs", _("Jobs target")),
         ("target_loans_count", _("Loans target")),
-        ("target_loans_amount_rial", _("Loans target (rial)")),
+        ("target_loans_amount_rial", _("Loans target (amount)")),
         ("target_trainees", _("Training target")),
     ]
 
@@ -1015,7 +1036,7 @@ def _scheme_bank_charts(year: int, scope: Scope) -> list[Chart]:
             _("Loans by agent bank"),
             [r["bank"] for r in banks],
             [r["amount_rial"] for r in banks],
-            value_header=_("Loans paid (rial)"),
+            value_header=_("Loans paid (amount)"),
             name_header=_("Agent bank"),
             money=True,
             extra_cols=[(_("Loans paid"), "int", [r["count"] for r in banks])],
@@ -1046,7 +1067,7 @@ def breakdown_page(year: int, scope: Scope) -> dict:
             _("Loans by funding source"),
             [r["source"] for r in sources],
             [r["amount_rial"] for r in sources],
-            value_header=_("Loans paid (rial)"),
+            value_header=_("Loans paid (amount)"),
             name_header=_("Funding source"),
             money=True,
             colour=GREEN,
@@ -1062,7 +1083,7 @@ def breakdown_page(year: int, scope: Scope) -> dict:
             _("Average loan by agent bank"),
             [r["bank"] for r in banks],
             [r["amount_rial"] // r["count"] if r["count"] else None for r in banks],
-            value_header=_("Average loan (rial)"),
+            value_header=_("Average loan"),
             name_header=_("Agent bank"),
             money=True,
             colour=PURPLE,
@@ -1101,7 +1122,7 @@ def _efficiency(year: int, scope: Scope) -> list[Chart]:
             _("Loan money per job created"),
             [p[0] for p in per_job],
             [round(p[1]) for p in per_job],
-            value_header=_("Rials per job"),
+            value_header=_("Loan money per job"),
             name_header=header,
             money=True,
             colour=BLUE,
