@@ -78,6 +78,8 @@ class Table:
 def _display(kind: str, value) -> str:
     if value is None:
         return "—"
+    if isinstance(value, str):  # a number column's words, e.g. «داده‌ای نیست»
+        return value
     if kind == "int":
         return fa_int(value)
     if kind == units.MONEY:
@@ -584,13 +586,21 @@ def cumulative_vs_pace(
     return chart
 
 
-def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
+def year_vs_last(year: int, this: list[dict], last: list[dict] | None) -> Chart:
+    """Jobs month by month, this year and last; `last` None = last year has no data
+    (said on the chart and in its table, never drawn as zeros)."""
+    from reports.yoy import no_data
+
     labels = [month_name(m) for m in range(1, 13)]
+    this = this or [{"month": m, "jobs": 0} for m in range(1, 13)]
     traces = []
-    for name, rows, colour in (
+    series = [
         (to_persian_digits(year - 1), last, LAST_YEAR),
         (to_persian_digits(year), this, ACTUAL),
-    ):
+    ]
+    for name, rows, colour in series:
+        if rows is None:
+            continue
         traces.append(
             go.Bar(
                 name=name,
@@ -604,9 +614,28 @@ def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    values = [r["jobs"] for r in this + last]
+    values = [r["jobs"] for r in this + (last or [])]
+    annotations = []
+    if last is None:
+        missing = _("%(year)s: no data") % {"year": to_persian_digits(year - 1)}
+        annotations.append(
+            {
+                "text": missing,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13, "color": "#52606d"},
+            }
+        )
     layout = _layout(
-        height=400, barmode="group", xaxis=_month_axis(labels), yaxis=_axis(values, side="right")
+        height=400,
+        barmode="group",
+        xaxis=_month_axis(labels),
+        yaxis=_axis(values, side="right"),
+        annotations=annotations,
     )
     table = Table(
         headers=[
@@ -614,15 +643,21 @@ def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
             _("Jobs in %(year)s") % {"year": to_persian_digits(year - 1)},
             _("Jobs in %(year)s") % {"year": to_persian_digits(year)},
         ],
-        rows=[[labels[i], last[i]["jobs"], this[i]["jobs"]] for i in range(12)],
+        rows=[
+            [labels[i], no_data() if last is None else last[i]["jobs"], this[i]["jobs"]]
+            for i in range(12)
+        ],
         kinds=["text", "int", "int"],
     )
-    return Chart(
+    chart = Chart(
         "year-vs-last",
         _("Jobs month by month: this year and last year"),
         _figure(traces, layout),
         table,
     )
+    if last is None:
+        chart.note = missing
+    return chart
 
 
 # Breakdowns ----------------------------------------------------------------
@@ -881,7 +916,18 @@ def _summary(year, scope, figures, elapsed, forecast=None) -> str:
     )
 
 
-def _forecast(year: int, elapsed: int, scope: Scope, months: list[dict]):
+def _history(year: int, scope: Scope) -> dict[int, list[dict]]:
+    """The scope's years with figures, month by month, for the forecast and year over year."""
+    from reports import queries, yoy
+
+    return queries.monthly_by_year(
+        range(year - yoy.YEARS_SHOWN + 1, year + 1),
+        scope.province_ids,
+        getattr(scope.office, "pk", None),
+    )
+
+
+def _forecast(year: int, elapsed: int, scope: Scope, months: list[dict], by_year: dict):
     from reports import forecast
 
     return forecast.for_scope(
@@ -890,7 +936,17 @@ def _forecast(year: int, elapsed: int, scope: Scope, months: list[dict]):
         scope.province_ids,
         getattr(scope.office, "pk", None),
         this_year=[m["jobs"] for m in months],
+        past=by_year,
     )
+
+
+def _year_over_year(year: int, elapsed: int, by_year: dict) -> tuple[list[dict], list[Chart]]:
+    from reports import yoy
+
+    return yoy.cards(year, by_year, elapsed), [
+        yoy.year_over_year(year, by_year),
+        yoy.annual(year, by_year, elapsed),
+    ]
 
 
 def country_page(year: int, elapsed: int) -> dict:
@@ -904,9 +960,12 @@ def country_page(year: int, elapsed: int) -> dict:
 
     figures = queries.totals(rows)
     months = queries.monthly(year, None)
-    outlook = _forecast(year, elapsed, scope, months)
+    by_year = _history(year, scope)
+    outlook = _forecast(year, elapsed, scope, months, by_year)
+    yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
     return {
         "forecast": outlook,
+        "yoy_cards": yoy_cards,
         "cards": cards(figures, outlook, elapsed),
         "charts": [
             goal_vs_actual(
@@ -914,6 +973,7 @@ def country_page(year: int, elapsed: int) -> dict:
             ),
             achievement_map(rows, link),
             cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
+            *yoy_charts,
         ],
         "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
@@ -926,10 +986,12 @@ def province_page(year: int, elapsed: int, province) -> dict:
     figures = queries.province_progress(year, [province.pk])[0]
     offices = queries.office_progress(year, province.pk)
     months = queries.monthly(year, [province.pk])
-    last = queries.monthly(year - 1, [province.pk])
-    outlook = _forecast(year, elapsed, scope, months)
+    by_year = _history(year, scope)
+    outlook = _forecast(year, elapsed, scope, months, by_year)
+    yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
     return {
         "forecast": outlook,
+        "yoy_cards": yoy_cards,
         "cards": cards(figures, outlook, elapsed),
         "charts": [
             goal_vs_actual(
@@ -940,7 +1002,7 @@ def province_page(year: int, elapsed: int, province) -> dict:
                 lambda row: f"{reverse('office', args=[row['id']])}?year={year}",
             ),
             cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
-            year_vs_last(year, months, last),
+            *yoy_charts,
         ],
         "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
@@ -989,9 +1051,12 @@ def office_page(year: int, elapsed: int, office) -> dict:
         else {**dict.fromkeys(queries.FIGURES, 0), **dict.fromkeys(queries.TARGET_KEYS)}
     )
     months = queries.monthly(year, office_id=office.pk)
-    outlook = _forecast(year, elapsed, scope, months)
+    by_year = _history(year, scope)
+    outlook = _forecast(year, elapsed, scope, months, by_year)
+    yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
     return {
         "forecast": outlook,
+        "yoy_cards": yoy_cards,
         "cards": cards(figures, outlook, elapsed),
         "targets": [
             (label, fa_toman(figures[key]) if key.endswith("_rial") else fa_int(figures[key]))
@@ -1001,6 +1066,7 @@ def office_page(year: int, elapsed: int, office) -> dict:
         "charts": [
             cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
             *_scheme_bank_charts(year, scope),
+            *yoy_charts,
         ],
         "narrative": _summary(year, scope, figures, elapsed, outlook),
     }

@@ -134,9 +134,12 @@ def for_scope(
     province_ids: list[int] | None = None,
     office_id: int | None = None,
     this_year: list[int] | None = None,
+    past: dict[int, list[dict]] | None = None,
 ) -> Forecast:
     """The forecast of a scope (the country, provinces or one office), reading the
-    past years in one query. `this_year` saves a query when the caller has it."""
+    past years in one query. `this_year` (monthly jobs) and `past`
+    (queries.monthly_by_year of at least the MAX_HISTORY years before) save the
+    queries when the caller has them."""
     from reports import queries
 
     if ended <= 0:
