@@ -56,7 +56,8 @@ class Table:
 
     headers: list[str]
     rows: list[list]
-    # How each column reads: "text", "int", "rial" (shown in toman), "pct", "dec".
+    # How each column reads: "text", "int", "rank" (an int that is not a figure),
+    # "rial" (shown in toman), "pct", "dec".
     kinds: list[str] = field(default_factory=list)
 
     def __post_init__(self):
@@ -80,7 +81,7 @@ def _display(kind: str, value) -> str:
         return "—"
     if isinstance(value, str):  # a number column's words, e.g. «داده‌ای نیست»
         return value
-    if kind == "int":
+    if kind in ("int", "rank"):
         return fa_int(value)
     if kind == units.MONEY:
         return units.value(value, units.SCREEN)
@@ -100,6 +101,18 @@ class Chart:
     # Place name → URL of its own dashboard (drill-down from bars, tiles and table rows).
     links: dict = field(default_factory=dict)
     note: str = ""  # a line under the title (e.g. the forecast's basis)
+
+    @property
+    def empty(self) -> bool:
+        """No figure to draw: every number of its table is missing or zero (the
+        page then says «داده‌ای نیست» instead of drawing blank axes)."""
+        kinds = self.table.kinds or ["text"] * len(self.table.headers)
+        return not any(
+            isinstance(v, int | float) and v
+            for row in self.table.rows
+            for k, v in zip(kinds, row, strict=True)
+            if k not in ("text", "rank")
+        )
 
 
 # Numbers as people read them ------------------------------------------------
@@ -267,6 +280,7 @@ def goal_vs_actual(
             _("Achieved (%)"),
             _("Loans paid"),
             _("Loans paid (amount)"),
+            _("Referred to bank"),
             _("People trained"),
             _("Households leaving support"),
         ],
@@ -279,12 +293,13 @@ def goal_vs_actual(
                 None if r["achievement"] is None else round(r["achievement"], 1),
                 r["loans_count"],
                 r["loans_amount_rial"],
+                r["referred"],
                 r["trainees"],
                 r["exits"],
             ]
             for i, r in enumerate(rows)
         ],
-        kinds=["int", "text", "int", "int", "pct", "int", "rial", "int", "int"],
+        kinds=["rank", "text", "int", "int", "pct", "int", "rial", "int", "int", "int"],
     )
     return Chart(chart_id, title, _figure([bars, targets], layout), table, links)
 
@@ -1141,6 +1156,10 @@ def breakdown_page(year: int, scope: Scope) -> dict:
         ),
     )
     charts.append(backlog_trend(year, queries.referrals_by_bank_month(year, ids, office_id)))
+    if scope.level == "country":
+        from reports import backlog
+
+        charts.append(backlog.province_by_bank(year, queries.referrals_by_province_bank(year)))
     all_count = sum(r["count"] for r in banks)
     all_amount = sum(r["amount_rial"] for r in banks)
     charts.append(

@@ -272,6 +272,26 @@ def referrals_by_bank(
     return [{"bank": r["bank__name"], "referred": r["total"]} for r in rows]
 
 
+def referrals_by_province_bank(year: int, province_ids: list[int] | None = None) -> list[dict]:
+    """The backlog at country level: [{"code", "province", "bank", "referred"}] per province × bank."""
+    rows = (
+        ProvinceMonthReferral.objects.filter(_rollup_scope(province_ids), year=year)
+        .values("province__code", "province__name", "bank__name")
+        .annotate(total=Sum("value"))
+        .order_by("province__code", "bank__name")
+    )
+    return [
+        {
+            "code": r["province__code"],
+            "province": r["province__name"],
+            "bank": r["bank__name"],
+            "referred": r["total"],
+        }
+        for r in rows
+        if r["total"]
+    ]
+
+
 def referrals_by_bank_month(
     year: int, province_ids: list[int] | None = None, office_id: int | None = None
 ) -> list[dict]:
