@@ -48,9 +48,13 @@ def to_date(months: list[dict] | None, ended: int, measure: str) -> int | None:
     return sum(m[measure] for m in months[:ended])
 
 
-def _signed_pct(value: float) -> str:
-    sign = "+" if value > 0 else "−" if value < 0 else ""
-    return f"{sign}{fa_pct(abs(value))}"
+def _change_words(value: float) -> str:
+    """«۲٪ بیشتر» / «۶٪ کمتر» / «بدون تغییر»: words, not a sign that RTL text reorders."""
+    if round(value) == 0:
+        return _("no change")
+    if value > 0:
+        return _("%(pct)s more") % {"pct": fa_pct(value)}
+    return _("%(pct)s less") % {"pct": fa_pct(-value)}
 
 
 def cards(year: int, by_year: dict[int, list[dict]], ended: int) -> list[dict]:
@@ -77,7 +81,7 @@ def cards(year: int, by_year: dict[int, list[dict]], ended: int) -> list[dict]:
             then = units.value(before, units.SCREEN) if money else fa_int(before)
             sub = _("%(year)s: %(value)s") % {"year": last_fa, "value": then}
             if pct is not None:
-                sub += f" · {_signed_pct(pct)}"
+                sub += f" · {_change_words(pct)}"
             state = None if pct is None else ("ok" if pct >= 0 else "bad")
         out.append(
             {

@@ -67,7 +67,7 @@ def test_every_level_compares_the_same_ended_months(client, national_manager, za
         jobs = context["yoy_cards"][0]
         assert jobs["label"].endswith("فروردین تا آبان"), url
         assert jobs["value"] == "۷۲۰", url
-        assert jobs["sub"] == "۱۴۰۴: ۵۵۰ · +۳۱٪", url
+        assert jobs["sub"] == "۱۴۰۴: ۵۵۰ · ۳۱٪ بیشتر", url
         assert round(jobs["change"]) == 31
         annual = next(c for c in context["charts"] if c.id == "annual")
         assert annual.table.rows[-2][:2] == ["۱۴۰۴", 1200]
