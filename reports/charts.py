@@ -632,7 +632,7 @@ def year_vs_last(year: int, this: list[dict], last: list[dict] | None) -> Chart:
     values = [r["jobs"] for r in this + (last or [])]
     annotations = []
     if last is None:
-        missing = _("%(year)s: no data") % {"year": to_persian_digits(year - 1)}
+        missing = _("No data for %(years)s") % {"years": to_persian_digits(year - 1)}
         annotations.append(
             {
                 "text": missing,

@@ -124,9 +124,23 @@ def annual(year: int, by_year: dict[int, list[dict]], ended: int) -> Chart:
             cliponaxis=False,
         )
     ]
+    # A year with no figures has no bar: say so where its bar would stand.
+    annotations = [
+        {
+            "x": lab,
+            "y": 0,
+            "yanchor": "bottom",
+            "text": no_data(),
+            "showarrow": False,
+            "font": {"size": 12, "color": "#52606d"},
+        }
+        for lab, v in zip(labels, jobs, strict=True)
+        if v is None
+    ]
     layout = charts._layout(
         height=380,
         showlegend=False,
+        annotations=annotations,
         xaxis={**charts._month_axis(labels)},
         yaxis=charts._axis([v or 0 for v in jobs], side="right"),
     )
