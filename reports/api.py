@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 
 from programs.access import can_view_province, is_national
 from programs.models import Province
-from reports import queries
+from reliefjobs.lib import jalali
+from reports import forecast, queries
 from reports.cache import cached
 from reports.progress import cumulative
 from reports.views import parse_year
@@ -100,9 +101,13 @@ def progress(request, year: int, province):
         body = {"year": year, "level": "country" if province is None else "province", "rows": rows}
         if province is not None:
             body["province"] = {"code": province.code, "name": province.name}
+        # The scope's year-end forecast: the same figure as the dashboard's card.
+        ids = [province.pk] if province is not None else _user_scope(request.user)
+        body["forecast"] = forecast.for_scope(year, elapsed, ids).as_json()
         return body
 
-    return cached(("api-progress", _scope_key(request.user, province), year), build)
+    elapsed = jalali.elapsed_months(year)
+    return cached(("api-progress", _scope_key(request.user, province), year, elapsed), build)
 
 
 @api_view

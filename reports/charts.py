@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reliefjobs.lib.jalali import month_label, month_name
-from reliefjobs.lib.money import group_digits, rial_to_toman, short_toman
+from reliefjobs.lib.money import group_digits, short_toman
 from reliefjobs.lib.text import to_persian_digits
-from reports import plotly_text, progress, tilemap
+from reports import plotly_text, progress, tilemap, units
 
 FONT = "Vazirmatn FD, Vazirmatn, Tahoma, sans-serif"
 # Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
@@ -46,12 +46,29 @@ ACTUAL, TARGET, PROJECTION, LAST_YEAR = BLUE, VERMILLION, GREEN, SKY
 
 @dataclass
 class Table:
-    """A chart's numbers: headers and rows of raw values (int, float, str or None)."""
+    """A chart's numbers: headers and rows of raw values (int, float, str or None).
+
+    Give money columns (kind "rial") their label without a unit: `headers` then
+    holds the file headers (money «… (ریال)», raw rials in the rows, for the
+    exports) and `screen_headers` the page's («… (تومان)», shown in toman),
+    both from reports.units.
+    """
 
     headers: list[str]
     rows: list[list]
-    # How each column reads: "text", "int", "rial" (shown in toman), "pct", "dec".
+    # How each column reads: "text", "int", "rank" (an int that is not a figure),
+    # "rial" (shown in toman), "pct", "dec".
     kinds: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        kinds = self.kinds or ["text"] * len(self.headers)
+        self.labels = list(self.headers)
+        self.headers = [
+            units.label(h, k, units.FILE) for h, k in zip(self.labels, kinds, strict=True)
+        ]
+        self.screen_headers = [
+            units.label(h, k, units.SCREEN) for h, k in zip(self.labels, kinds, strict=True)
+        ]
 
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Rows as (kind, Persian text) cells for the page's table."""
@@ -62,10 +79,12 @@ class Table:
 def _display(kind: str, value) -> str:
     if value is None:
         return "—"
-    if kind == "int":
+    if isinstance(value, str):  # a number column's words, e.g. «داده‌ای نیست»
+        return value
+    if kind in ("int", "rank"):
         return fa_int(value)
-    if kind == "rial":
-        return fa_toman(value)
+    if kind == units.MONEY:
+        return units.value(value, units.SCREEN)
     if kind == "pct":
         return fa_pct(value)
     if kind == "dec":
@@ -81,6 +100,19 @@ class Chart:
     table: Table
     # Place name → URL of its own dashboard (drill-down from bars, tiles and table rows).
     links: dict = field(default_factory=dict)
+    note: str = ""  # a line under the title (e.g. the forecast's basis)
+
+    @property
+    def empty(self) -> bool:
+        """No figure to draw: every number of its table is missing or zero (the
+        page then says «داده‌ای نیست» instead of drawing blank axes)."""
+        kinds = self.table.kinds or ["text"] * len(self.table.headers)
+        return not any(
+            isinstance(v, int | float) and v
+            for row in self.table.rows
+            for k, v in zip(kinds, row, strict=True)
+            if k not in ("text", "rank")
+        )
 
 
 # Numbers as people read them ------------------------------------------------
@@ -102,7 +134,7 @@ def fa_decimal(value: float | None, places: int = 1) -> str:
 
 
 def fa_toman(rial: int | None) -> str:
-    return "—" if rial is None else short_toman(int(rial))
+    return "—" if rial is None else units.value(rial, units.SCREEN)
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -247,7 +279,8 @@ def goal_vs_actual(
             _("Jobs target"),
             _("Achieved (%)"),
             _("Loans paid"),
-            _("Loans paid (rial)"),
+            _("Loans paid (amount)"),
+            _("Referred to bank"),
             _("People trained"),
             _("Households leaving support"),
         ],
@@ -260,12 +293,13 @@ def goal_vs_actual(
                 None if r["achievement"] is None else round(r["achievement"], 1),
                 r["loans_count"],
                 r["loans_amount_rial"],
+                r["referred"],
                 r["trainees"],
                 r["exits"],
             ]
             for i, r in enumerate(rows)
         ],
-        kinds=["int", "text", "int", "int", "pct", "int", "rial", "int", "int"],
+        kinds=["rank", "text", "int", "int", "pct", "int", "rial", "int", "int", "int"],
     )
     return Chart(chart_id, title, _figure([bars, targets], layout), table, links)
 
@@ -396,16 +430,21 @@ def _month_axis(labels: list[str]) -> dict:
     }
 
 
-def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapsed: int) -> Chart:
-    """Cumulative jobs against the straight-line target pace, with the run-rate projection."""
+def cumulative_vs_pace(
+    year: int, months: list[dict], target: int | None, elapsed: int, forecast=None
+) -> Chart:
+    """Cumulative jobs against the straight-line target pace, with the year-end
+    forecast (reports.forecast) from the last ended month and its range as a band."""
+    from reports import forecast as fc
+
+    if forecast is None:
+        forecast = fc.project([m["jobs"] for m in months], elapsed)
     labels = [month_label(year, m["month"]) for m in months]
     monthly_jobs = [m["jobs"] for m in months]
     cum = progress.cumulative(monthly_jobs)
     shown = max(elapsed, max((m["month"] for m in months if m["jobs"]), default=0))
     actual_cum = cum[:shown]
     pace = progress.straight_line_pace(target)
-    done = sum(monthly_jobs[:elapsed])
-    projected = progress.projection(done, elapsed)
     traces = [
         go.Bar(
             name=_("Jobs in the month"),
@@ -448,31 +487,91 @@ def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapse
             )
         )
         values += pace
+    projecting = forecast.method in (fc.SEASONAL, fc.STRAIGHT)
     projection_row = [None] * 12
-    if projected is not None and 0 < elapsed < 12:
-        # A straight line from the last ended month to the year-end projection.
-        steps = range(elapsed, 13)
-        line = [done + (projected - done) * (m - elapsed) / (12 - elapsed) for m in steps]
+    low_row, high_row = [None] * 12, [None] * 12
+    annotations = []
+    if projecting:
+        start = elapsed - 1
+        steps = range(start, 12)
+        x = labels[start:]
+        if forecast.method == fc.SEASONAL:
+            # The band: the lowest and highest past year's pattern (fill between them).
+            low, high = forecast.low_path[start:], forecast.high_path[start:]
+            traces.append(
+                go.Scatter(
+                    name=_("Range of past years"),
+                    x=x,
+                    y=low,
+                    mode="lines",
+                    line={"color": PROJECTION, "width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+            traces.append(
+                go.Scatter(
+                    name=_("Range of past years"),
+                    x=x,
+                    y=high,
+                    mode="lines",
+                    line={"color": PROJECTION, "width": 0},
+                    fill="tonexty",
+                    fillcolor="rgba(0,158,115,0.18)",
+                    hoverinfo="skip",
+                )
+            )
+            values += high
+            for m, lo, hi in zip(steps, low, high, strict=True):
+                if m >= elapsed:
+                    low_row[m], high_row[m] = round(lo), round(hi)
+            name = _("Seasonal projection (pattern of past years)")
+        else:
+            name = _("Projection at the run rate")
+        line = forecast.path[start:]
         for m, v in zip(steps, line, strict=True):
-            projection_row[m - 1] = round(v)
+            if m >= elapsed:
+                projection_row[m] = round(v)
+        hover = []
+        for m, v in zip(steps, line, strict=True):
+            text = f"{labels[m]}<br>{_('Projection')}: {fa_int(round(v))}"
+            if high_row[m] is not None:
+                text += f"<br>{_('Range')}: {fa_int(low_row[m])} – {fa_int(high_row[m])}"
+            hover.append(text)
         traces.append(
             go.Scatter(
-                name=_("Projection at the run rate"),
-                x=labels[elapsed - 1 :],
+                name=name,
+                x=x,
                 y=line,
                 mode="lines",
                 line={"color": PROJECTION, "width": 3, "dash": "dot"},
-                hovertext=[
-                    f"{labels[m - 1]}<br>{_('Projection')}: {fa_int(round(v))}"
-                    for m, v in zip(steps, line, strict=True)
-                ],
+                hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
         values += line
+        annotations.append(
+            {
+                "text": f"{name}: {forecast.basis}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "xanchor": "right",
+                "y": -0.18,
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#52606d"},
+            }
+        )
     layout = _layout(
-        height=440, bargap=0.35, xaxis=_month_axis(labels), yaxis=_axis(values, side="right")
+        height=460,
+        bargap=0.35,
+        xaxis=_month_axis(labels),
+        yaxis=_axis(values, side="right"),
+        annotations=annotations,
+        margin={"l": 24, "r": 72, "t": 40, "b": 90 if annotations else 48},
     )
+    band = forecast.method == fc.SEASONAL
     table = Table(
         headers=[
             _("Month"),
@@ -480,6 +579,7 @@ def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapse
             _("Cumulative jobs"),
             _("Target pace"),
             _("Projection"),
+            *([_("Projection, low"), _("Projection, high")] if band else []),
         ],
         rows=[
             [
@@ -488,23 +588,34 @@ def cumulative_vs_pace(year: int, months: list[dict], target: int | None, elapse
                 cum[i] if i < shown else None,
                 None if pace is None else round(pace[i]),
                 projection_row[i],
+                *([low_row[i], high_row[i]] if band else []),
             ]
             for i in range(12)
         ],
-        kinds=["text", "int", "int", "int", "int"],
+        kinds=["text", "int", "int", "int", "int", *(["int", "int"] if band else [])],
     )
-    return Chart(
+    chart = Chart(
         "pace", _("Cumulative jobs against the target pace"), _figure(traces, layout), table
     )
+    chart.note = forecast.basis if projecting else ""
+    return chart
 
 
-def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
+def year_vs_last(year: int, this: list[dict], last: list[dict] | None) -> Chart:
+    """Jobs month by month, this year and last; `last` None = last year has no data
+    (said on the chart and in its table, never drawn as zeros)."""
+    from reports.yoy import no_data
+
     labels = [month_name(m) for m in range(1, 13)]
+    this = this or [{"month": m, "jobs": 0} for m in range(1, 13)]
     traces = []
-    for name, rows, colour in (
+    series = [
         (to_persian_digits(year - 1), last, LAST_YEAR),
         (to_persian_digits(year), this, ACTUAL),
-    ):
+    ]
+    for name, rows, colour in series:
+        if rows is None:
+            continue
         traces.append(
             go.Bar(
                 name=name,
@@ -518,9 +629,28 @@ def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    values = [r["jobs"] for r in this + last]
+    values = [r["jobs"] for r in this + (last or [])]
+    annotations = []
+    if last is None:
+        missing = _("No data for %(years)s") % {"years": to_persian_digits(year - 1)}
+        annotations.append(
+            {
+                "text": missing,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13, "color": "#52606d"},
+            }
+        )
     layout = _layout(
-        height=400, barmode="group", xaxis=_month_axis(labels), yaxis=_axis(values, side="right")
+        height=400,
+        barmode="group",
+        xaxis=_month_axis(labels),
+        yaxis=_axis(values, side="right"),
+        annotations=annotations,
     )
     table = Table(
         headers=[
@@ -528,15 +658,21 @@ def year_vs_last(year: int, this: list[dict], last: list[dict]) -> Chart:
             _("Jobs in %(year)s") % {"year": to_persian_digits(year - 1)},
             _("Jobs in %(year)s") % {"year": to_persian_digits(year)},
         ],
-        rows=[[labels[i], last[i]["jobs"], this[i]["jobs"]] for i in range(12)],
+        rows=[
+            [labels[i], no_data() if last is None else last[i]["jobs"], this[i]["jobs"]]
+            for i in range(12)
+        ],
         kinds=["text", "int", "int"],
     )
-    return Chart(
+    chart = Chart(
         "year-vs-last",
         _("Jobs month by month: this year and last year"),
         _figure(traces, layout),
         table,
     )
+    if last is None:
+        chart.note = missing
+    return chart
 
 
 # Breakdowns ----------------------------------------------------------------
@@ -559,7 +695,7 @@ def hbar(
 ) -> Chart:
     """A horizontal bar per category (RTL), with an optional reference line (e.g. national figure)."""
     fmt = fmt or (fa_toman if money else fa_int)
-    plotted = [rial_to_toman(v) if money and v is not None else v for v in values]
+    plotted = [units.plotted(v) for v in values] if money else list(values)
     hover = [
         f"<b>{plotly_text.label(n)}</b><br>{plotly_text.label(value_header)}: {fmt(v)}"
         for n, v in zip(names, values, strict=True)
@@ -579,7 +715,7 @@ def hbar(
     axis_values = [v for v in plotted if v is not None]
     shapes = []
     if reference is not None:
-        ref = rial_to_toman(reference) if money else reference
+        ref = units.plotted(reference) if money else reference
         axis_values.append(ref)
         shapes.append(
             {
@@ -605,6 +741,8 @@ def hbar(
     tick_fmt = _toman_tick if money else (fmt if fmt not in (fa_int, fa_toman) else fa_int)
     xaxis = _axis(axis_values, fmt=tick_fmt)
     xaxis["range"] = list(reversed(xaxis["range"]))
+    if money:
+        xaxis["title"] = units.axis_title()
     layout = _layout(
         height=max(260, 30 * len(names) + 110),
         bargap=0.3,
@@ -704,12 +842,22 @@ class Scope:
         return "کشور" if self.province is None else f"استان {self.province.name}"
 
 
-def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
-    """Headline cards: jobs against target, projection, loans, training, exits."""
-    done = sum(m["jobs"] for m in months[:elapsed])
+def cards(figures: dict, forecast, elapsed: int) -> list[dict]:
+    """Headline cards: jobs against target, the year-end forecast, loans, training, exits."""
     state = progress.outlook(figures["jobs"], figures["target_jobs"], elapsed)
-    projected = progress.projection(done, elapsed)
+    projected = forecast.value
     on_track = None if projected is None or state.target is None else projected >= state.target
+    verdict = (
+        (_("meets the target") if on_track else _("below the target"))
+        if on_track is not None
+        else ""
+    )
+    basis = "" if elapsed >= 12 else forecast.basis
+    if forecast.low is not None and forecast.low != forecast.high:
+        basis += " · " + _("range %(low)s – %(high)s") % {
+            "low": fa_int(forecast.low),
+            "high": fa_int(forecast.high),
+        }
     out = [
         {
             "label": _("Jobs created"),
@@ -723,9 +871,9 @@ def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
         {
             "label": _("Projected jobs at year end"),
             "value": fa_int(projected),
-            "sub": (_("meets the target") if on_track else _("below the target"))
-            if on_track is not None
-            else (_("no month ended yet") if elapsed == 0 else ""),
+            "sub": " · ".join(p for p in (verdict, basis) if p)
+            if elapsed > 0
+            else _("no month ended yet"),
             "state": None if on_track is None else ("ok" if on_track else "bad"),
         },
         {
@@ -768,7 +916,7 @@ def cards(figures: dict, months: list[dict], elapsed: int) -> list[dict]:
     return out
 
 
-def _summary(year, scope, figures, elapsed) -> str:
+def _summary(year, scope, figures, elapsed, forecast=None) -> str:
     from reports import narrative, queries
 
     sources = [
@@ -778,8 +926,46 @@ def _summary(year, scope, figures, elapsed) -> str:
         )
     ]
     return narrative.summary(
-        year=year, place=scope.place, figures=figures, funding_sources=sources, elapsed=elapsed
+        year=year,
+        place=scope.place,
+        figures=figures,
+        funding_sources=sources,
+        elapsed=elapsed,
+        forecast=forecast,
     )
+
+
+def _history(year: int, scope: Scope) -> dict[int, list[dict]]:
+    """The scope's years with figures, month by month, for the forecast and year over year."""
+    from reports import queries, yoy
+
+    return queries.monthly_by_year(
+        range(year - yoy.YEARS_SHOWN + 1, year + 1),
+        scope.province_ids,
+        getattr(scope.office, "pk", None),
+    )
+
+
+def _forecast(year: int, elapsed: int, scope: Scope, months: list[dict], by_year: dict):
+    from reports import forecast
+
+    return forecast.for_scope(
+        year,
+        elapsed,
+        scope.province_ids,
+        getattr(scope.office, "pk", None),
+        this_year=[m["jobs"] for m in months],
+        past=by_year,
+    )
+
+
+def _year_over_year(year: int, elapsed: int, by_year: dict) -> tuple[list[dict], list[Chart]]:
+    from reports import yoy
+
+    return yoy.cards(year, by_year, elapsed), [
+        yoy.year_over_year(year, by_year),
+        yoy.annual(year, by_year, elapsed),
+    ]
 
 
 def country_page(year: int, elapsed: int) -> dict:
@@ -793,16 +979,22 @@ def country_page(year: int, elapsed: int) -> dict:
 
     figures = queries.totals(rows)
     months = queries.monthly(year, None)
+    by_year = _history(year, scope)
+    outlook = _forecast(year, elapsed, scope, months, by_year)
+    yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
     return {
-        "cards": cards(figures, months, elapsed),
+        "forecast": outlook,
+        "yoy_cards": yoy_cards,
+        "cards": cards(figures, outlook, elapsed),
         "charts": [
             goal_vs_actual(
                 "provinces", _("Jobs against target by province"), rows, _("Province"), link
             ),
             achievement_map(rows, link),
-            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
+            *yoy_charts,
         ],
-        "narrative": _summary(year, scope, figures, elapsed),
+        "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
 
 
@@ -813,9 +1005,13 @@ def province_page(year: int, elapsed: int, province) -> dict:
     figures = queries.province_progress(year, [province.pk])[0]
     offices = queries.office_progress(year, province.pk)
     months = queries.monthly(year, [province.pk])
-    last = queries.monthly(year - 1, [province.pk])
+    by_year = _history(year, scope)
+    outlook = _forecast(year, elapsed, scope, months, by_year)
+    yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
     return {
-        "cards": cards(figures, months, elapsed),
+        "forecast": outlook,
+        "yoy_cards": yoy_cards,
+        "cards": cards(figures, outlook, elapsed),
         "charts": [
             goal_vs_actual(
                 "offices",
@@ -824,10 +1020,10 @@ def province_page(year: int, elapsed: int, province) -> dict:
                 _("County office"),
                 lambda row: f"{reverse('office', args=[row['id']])}?year={year}",
             ),
-            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
-            year_vs_last(year, months, last),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
+            *yoy_charts,
         ],
-        "narrative": _summary(year, scope, figures, elapsed),
+        "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
 
 
@@ -841,7 +1037,7 @@ def months_table(year: int, rows: list[dict]) -> Table:
             _("Status"),
             _("Jobs created"),
             _("Loans paid"),
-            _("Loans paid (rial)"),
+            _("Loans paid (amount)"),
             _("Referred to bank"),
             _("People trained"),
             _("Households leaving support"),
@@ -874,15 +1070,24 @@ def office_page(year: int, elapsed: int, office) -> dict:
         else {**dict.fromkeys(queries.FIGURES, 0), **dict.fromkeys(queries.TARGET_KEYS)}
     )
     months = queries.monthly(year, office_id=office.pk)
+    by_year = _history(year, scope)
+    outlook = _forecast(year, elapsed, scope, months, by_year)
+    yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
     return {
-        "cards": cards(figures, months, elapsed),
-        "targets": [(label, fa_int(figures[key])) for key, label in _target_labels()],
+        "forecast": outlook,
+        "yoy_cards": yoy_cards,
+        "cards": cards(figures, outlook, elapsed),
+        "targets": [
+            (label, fa_toman(figures[key]) if key.endswith("_rial") else fa_int(figures[key]))
+            for key, label in _target_labels()
+        ],
         "months": months_table(year, queries.office_months(year, office.pk)),
         "charts": [
-            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed),
+            cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
             *_scheme_bank_charts(year, scope),
+            *yoy_charts,
         ],
-        "narrative": _summary(year, scope, figures, elapsed),
+        "narrative": _summary(year, scope, figures, elapsed, outlook),
     }
 
 
@@ -890,7 +1095,7 @@ def _target_labels():
     return [
         ("target_jobs", _("Jobs target")),
         ("target_loans_count", _("Loans target")),
-        ("target_loans_amount_rial", _("Loans target (rial)")),
+        ("target_loans_amount_rial", _("Loans target (amount)")),
         ("target_trainees", _("Training target")),
     ]
 
@@ -916,7 +1121,7 @@ def _scheme_bank_charts(year: int, scope: Scope) -> list[Chart]:
             _("Loans by agent bank"),
             [r["bank"] for r in banks],
             [r["amount_rial"] for r in banks],
-            value_header=_("Loans paid (rial)"),
+            value_header=_("Loans paid (amount)"),
             name_header=_("Agent bank"),
             money=True,
             extra_cols=[(_("Loans paid"), "int", [r["count"] for r in banks])],
@@ -947,7 +1152,7 @@ def breakdown_page(year: int, scope: Scope) -> dict:
             _("Loans by funding source"),
             [r["source"] for r in sources],
             [r["amount_rial"] for r in sources],
-            value_header=_("Loans paid (rial)"),
+            value_header=_("Loans paid (amount)"),
             name_header=_("Funding source"),
             money=True,
             colour=GREEN,
@@ -955,6 +1160,10 @@ def breakdown_page(year: int, scope: Scope) -> dict:
         ),
     )
     charts.append(backlog_trend(year, queries.referrals_by_bank_month(year, ids, office_id)))
+    if scope.level == "country":
+        from reports import backlog
+
+        charts.append(backlog.province_by_bank(year, queries.referrals_by_province_bank(year)))
     all_count = sum(r["count"] for r in banks)
     all_amount = sum(r["amount_rial"] for r in banks)
     charts.append(
@@ -963,7 +1172,7 @@ def breakdown_page(year: int, scope: Scope) -> dict:
             _("Average loan by agent bank"),
             [r["bank"] for r in banks],
             [r["amount_rial"] // r["count"] if r["count"] else None for r in banks],
-            value_header=_("Average loan (rial)"),
+            value_header=_("Average loan"),
             name_header=_("Agent bank"),
             money=True,
             colour=PURPLE,
@@ -1002,7 +1211,7 @@ def _efficiency(year: int, scope: Scope) -> list[Chart]:
             _("Loan money per job created"),
             [p[0] for p in per_job],
             [round(p[1]) for p in per_job],
-            value_header=_("Rials per job"),
+            value_header=_("Loan money per job"),
             name_header=header,
             money=True,
             colour=BLUE,

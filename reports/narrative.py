@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from reliefjobs.lib.money import number_words, toman_words
 from reliefjobs.lib.text import normalize_name, to_persian_digits
+from reports.forecast import Forecast
 from reports.progress import outlook
 
 BANKS = "بانک‌های عامل"
@@ -38,12 +39,15 @@ def summary(
     figures: dict,
     funding_sources: list[str],
     elapsed: int,
+    forecast: Forecast | None = None,
 ) -> str:
     """The narrative for one place (a province, an office or «کشور») and year.
 
     `figures` has jobs, loans_count, loans_amount_rial, trainees, exits and
     target_jobs (None when no goal was set); `elapsed` is how many months of
-    the year have ended (12 for a past year).
+    the year have ended (12 for a past year); `forecast` is the year-end
+    projection of reports.forecast (the same figure as the card's), said with
+    its basis; none is said without it.
     """
     jobs, loans = figures["jobs"], figures["loans_count"]
     if not any(figures[k] for k in ("jobs", "loans_count", "trainees", "exits")):
@@ -67,29 +71,44 @@ def summary(
         extras.append(f"{number_words(figures['exits'])} خانوار از چرخه حمایت خارج شدند")
     if extras:
         sentences.append("همچنین " + " و ".join(extras))
-    sentences.extend(_goal_sentences(year, place, jobs, figures.get("target_jobs"), elapsed))
+    sentences.extend(
+        _goal_sentences(year, place, jobs, figures.get("target_jobs"), elapsed, forecast)
+    )
     return " ".join(f"{s}." for s in sentences)
 
 
+def _projection_sentence(forecast: Forecast) -> str:
+    text = (
+        f"{forecast.basis}، پیش‌بینی می‌شود تا پایان سال {number_words(forecast.value)} شغل ایجاد شود"
+    )
+    if forecast.low != forecast.high:
+        text += f" (بین {number_words(forecast.low)} و {number_words(forecast.high)})"
+    return text
+
+
 def _goal_sentences(
-    year: int, place: str, jobs: int, target: int | None, elapsed: int
+    year: int,
+    place: str,
+    jobs: int,
+    target: int | None,
+    elapsed: int,
+    forecast: Forecast | None,
 ) -> list[str]:
-    if target is None:
-        return []
-    state = outlook(jobs, target, elapsed)
     finished = elapsed >= 12
+    projected = None if forecast is None or finished else forecast.value
+    if target is None:
+        return [] if projected is None else [_projection_sentence(forecast)]
+    state = outlook(jobs, target, elapsed)
     verb = "بود" if finished else "است"
     out = [f"هدف سال {_fa(year)} در {place} ایجاد {number_words(target)} شغل {verb}"]
     if state.achievement is not None:
         done = "محقق شد" if finished else "تاکنون محقق شده است"
         out[0] += f" که {_fa(round(state.achievement))} درصد آن {done}"
-    if not finished and state.projected is not None:
-        verdict = "که هدف را پوشش می‌دهد" if state.on_track else "که از هدف کمتر است"
-        out.append(
-            f"با روند فعلی پیش‌بینی می‌شود تا پایان سال {number_words(state.projected)} شغل "
-            f"ایجاد شود {verdict}"
-        )
-        if not state.on_track and state.pace_needed:
+    if projected is not None:
+        on_track = projected >= target
+        verdict = "که هدف را پوشش می‌دهد" if on_track else "که از هدف کمتر است"
+        out.append(f"{_projection_sentence(forecast)} {verdict}")
+        if not on_track and state.pace_needed:
             out.append(
                 f"برای رسیدن به هدف باید در هر یک از ماه‌های باقی‌مانده "
                 f"{number_words(state.pace_needed)} شغل ایجاد شود"

@@ -166,6 +166,30 @@ def monthly(
     return [{**_empty_figures(), **found.get(m, {}), "month": m} for m in MONTHS]
 
 
+def monthly_by_year(
+    years: Iterable[int], province_ids: list[int] | None = None, office_id: int | None = None
+) -> dict[int, list[dict]]:
+    """{year: twelve month rows like monthly()} for the years in `years` that have
+    any figures in scope, in one query. A year with no figures is left out: "no
+    data" is not a year of zeros."""
+    years = list(years)
+    if office_id is None:
+        source = ProvinceMonth.objects.filter(
+            _rollup_scope(province_ids), year__in=years, reports__gt=0
+        )
+    else:
+        source = MonthlyReport.objects.filter(
+            _report_scope(province_ids, office_id), year__in=years
+        )
+    found: dict[int, dict[int, dict]] = {}
+    for row in source.values("year", "month").annotate(**_sums()).order_by():
+        found.setdefault(row.pop("year"), {})[row["month"]] = row
+    return {
+        year: [{**_empty_figures(), **months.get(m, {}), "month": m} for m in MONTHS]
+        for year, months in sorted(found.items())
+    }
+
+
 def office_months(year: int, office_id: int) -> list[dict]:
     """The months an office has reported in the year: month, status and its FIGURES."""
     return list(
@@ -246,6 +270,26 @@ def referrals_by_bank(
         .order_by("-total", "bank__name")
     )
     return [{"bank": r["bank__name"], "referred": r["total"]} for r in rows]
+
+
+def referrals_by_province_bank(year: int, province_ids: list[int] | None = None) -> list[dict]:
+    """The backlog at country level: [{"code", "province", "bank", "referred"}] per province × bank."""
+    rows = (
+        ProvinceMonthReferral.objects.filter(_rollup_scope(province_ids), year=year)
+        .values("province__code", "province__name", "bank__name")
+        .annotate(total=Sum("value"))
+        .order_by("province__code", "bank__name")
+    )
+    return [
+        {
+            "code": r["province__code"],
+            "province": r["province__name"],
+            "bank": r["bank__name"],
+            "referred": r["total"],
+        }
+        for r in rows
+        if r["total"]
+    ]
 
 
 def referrals_by_bank_month(

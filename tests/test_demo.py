@@ -4,7 +4,11 @@ Business rules checked:
 - the published figures are in the database exactly: Zanjan 1397 (2,402
   loans, 408,000,000,000 rial, 2,882 jobs, 3,200 trained, over its 8 offices
   and 12 months, several banks, صندوق امداد ولایت and منابع بانکی); Zanjan
-  1398 target 4,000 jobs; Islamshahr 1403 (453 jobs across the four schemes,
+  1398 target 4,000 jobs; Zanjan 1397's exits and referrals are not zero (the
+  article: about 10 % leave support each year) and it has no synthetic target
+  (the article: the plans were met in full), nor has Islamshahr 1403;
+- achievement of every past year's target is plausible (no «۳۱۹ درصد»);
+  the average loan differs by bank; Islamshahr 1403 (453 jobs across the four schemes,
   536,000,000,000 rial) and 1404 months 1-2 (77 loans, 90,000,000,000 rial, 8
   jobs by کاریابی, 52 trained);
 - seeded office-months hold only the seed figures;
@@ -57,8 +61,8 @@ def test_zanjan_1397_is_the_published_figures(loaded):
         "loans": 2402,
         "amount": 408_000_000_000,
         "trainees": 3200,
-        "exits": 0,
-        "referred": 0,
+        "exits": demo.ZANJAN_1397_EXITS,
+        "referred": demo.ZANJAN_1397_REFERRED,
         "months": 8 * 12,
     }
     lines = LoanFigure.objects.filter(report__in=reports)
@@ -72,8 +76,42 @@ def test_zanjan_1397_is_the_published_figures(loaded):
         "منابع بانکی",
     }
     assert lines.values("bank").distinct().count() >= 3
-    assert not ReferralFigure.objects.filter(report__in=reports).exists()
+    referrals = ReferralFigure.objects.filter(report__in=reports)
+    assert referrals.aggregate(t=Sum("value"))["t"] == demo.ZANJAN_1397_REFERRED
     assert set(reports.values_list("status", flat=True)) == {"approved"}
+
+
+def test_published_years_without_a_published_goal_have_no_target(loaded):
+    assert not Target.objects.filter(province__code="IR-19", year=1397).exists()
+    assert not Target.objects.filter(office__name="اسلامشهر", year=1403).exists()
+
+
+def test_past_targets_are_plausible(loaded):
+    from reports.models import OfficeYear, ProvinceMonth
+
+    offices = {(r.office_id, r.year): r.jobs for r in OfficeYear.objects.all()}
+    provinces = {}
+    for r in ProvinceMonth.objects.all():
+        provinces[(r.province_id, r.year)] = provinces.get((r.province_id, r.year), 0) + r.jobs
+    for target in Target.objects.filter(measure="jobs", year__lt=1405):
+        key = (
+            (target.office_id, target.year)
+            if target.office_id
+            else (target.province_id, target.year)
+        )
+        actual = (offices if target.office_id else provinces).get(key, 0)
+        assert 40 <= 100 * actual / target.value <= 130, (target, actual)
+
+
+def test_average_loan_differs_by_bank(loaded):
+    rows = (
+        LoanFigure.objects.filter(report__year=1404)
+        .values("bank__name")
+        .annotate(c=Sum("count"), a=Sum("amount_rial"))
+    )
+    averages = sorted(r["a"] / r["c"] for r in rows)
+    assert len(averages) >= 5
+    assert averages[-1] > 2 * averages[0]
 
 
 def test_zanjan_1398_target_is_4000_jobs(loaded):
@@ -162,7 +200,8 @@ def test_targets_for_every_year_and_some_offices(loaded):
                 "year", flat=True
             )
         )
-        assert years == set(range(1397, 1406))
+        first = 1398 if code == "IR-19" else 1397  # Zanjan 1397: no published goal
+        assert years == set(range(first, 1406))
     assert Target.objects.filter(office__isnull=False).exists()
 
 

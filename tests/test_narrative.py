@@ -56,15 +56,21 @@ def test_target_achievement_follows_the_news_sentence():
 
 
 def test_current_year_adds_projection_and_pace_needed():
+    from reports import forecast
+
     text = narrative.summary(
         year=1405,
         place="استان زنجان",
         figures=figures(jobs=700, loans_count=0, loans_amount_rial=0, target_jobs=2400),
         funding_sources=[],
         elapsed=7,
+        forecast=forecast.project([100] * 7 + [0] * 5, 7),
     )
     assert text.startswith("از ابتدای سال ۱۴۰۵ تاکنون برای ۷۰۰ نفر شغل ایجاد شده است.")
-    assert "پیش‌بینی می‌شود تا پایان سال ۱ هزار و ۲۰۰ شغل ایجاد شود که از هدف کمتر است." in text
+    assert (
+        "بر اساس ۷ ماه پایان‌یافته (روند خطی)، پیش‌بینی می‌شود تا پایان سال ۱ هزار و ۲۰۰ شغل "
+        "ایجاد شود که از هدف کمتر است." in text
+    )
     assert "۳۴۰ شغل ایجاد شود." in text  # (2400 - 700) / 5 months
 
 
