@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reports import charts
+from reports import charts, plotly_text
 from reports.charts import PALETTE, Chart, Table, fa_int
 
 
@@ -28,13 +28,13 @@ def province_by_bank(year: int, rows: list[dict]) -> Chart:
         values = [by.get((c, bank), 0) for c in order]
         traces.append(
             go.Bar(
-                name=bank,
+                name=plotly_text.label(bank),
                 x=values,
-                y=labels,
+                y=plotly_text.labels(labels),
                 orientation="h",
                 marker={"color": PALETTE[i % len(PALETTE)]},
                 hovertext=[
-                    f"<b>{n}</b><br>{bank}: {fa_int(v)}<br>{_('Total')}: {fa_int(totals[c])}"
+                    f"<b>{plotly_text.label(n)}</b><br>{plotly_text.label(bank)}: {fa_int(v)}<br>{_('Total')}: {fa_int(totals[c])}"
                     for n, v, c in zip(labels, values, order, strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
