@@ -141,7 +141,7 @@ def test_staff_sees_returned_with_comment_due_and_waiting(client, zanjan_staff, 
     assert reverse("entry:month", args=[a.pk, 1405, 8]) in page
     assert reverse("entry:month", args=[b.pk, 1405, 8]) in page
     assert reverse("entry:month", args=[c.pk, 1405, 8]) in page  # waiting
-    assert "برگشت به شما" in page or "Returned to you" in page
+    assert "برگشت‌خورده به شما" in page
 
 
 def test_manager_sees_waiting_oldest_first_with_days_and_pace(
@@ -223,3 +223,20 @@ def test_work_list_costs_the_same_queries_at_1x_and_10x(
     for office in offices_of("IR-23", 8):
         month_in(office, tehran_staff, status="submitted")
     assert _queries(client, user) == small
+
+
+def _visible_latin(html: str) -> set[str]:
+    import re
+
+    main = html.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+    return set(re.findall(r"[A-Za-z_]{3,}", re.sub(r"<[^>]+>", " ", main)))
+
+
+@pytest.mark.parametrize(
+    "who", ["zanjan_staff", "zanjan_manager", "national_manager", "admin_user"]
+)
+def test_work_list_is_all_persian(request, client, who, zanjan_months):
+    user = request.getfixturevalue(who)
+    html = _get(client, user).content.decode()
+    # Usernames are the only Latin words a user sees.
+    assert _visible_latin(html) <= {"zanjan_staff", "zanjan_manager", "sysadmin"}
