@@ -14,12 +14,20 @@ from django.db import transaction
 from notices.models import KEEP_DAYS, Notice
 from reliefjobs.lib import clock
 
-_COUNT_KEY = "notices:unread:{}"
+_COUNT_KEY = "notices:unread:{generation}:{user}"
 _COUNT_TIMEOUT = 10 * 60
 
 
+def _count_key(user_id: int) -> str:
+    # Under the dashboards' cache generation, so a page costs the same queries
+    # after any write as every other cached part of it (tests/test_query_counts_scale).
+    from reports.cache import generation
+
+    return _COUNT_KEY.format(generation=generation(), user=user_id)
+
+
 def unread_count(user) -> int:
-    key = _COUNT_KEY.format(user.pk)
+    key = _count_key(user.pk)
     count = cache.get(key)
     if count is None:
         count = Notice.objects.for_user(user).unread().count()
@@ -29,7 +37,7 @@ def unread_count(user) -> int:
 
 def _forget_count(user_id: int) -> None:
     # Now, and again after the commit, so no other request caches the old count meanwhile.
-    key = _COUNT_KEY.format(user_id)
+    key = _count_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
 
