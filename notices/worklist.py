@@ -89,6 +89,7 @@ def returned_months(province_q):
         .select_related("office__province")
         .annotate(
             back_comment=Subquery(back.values("comment")[:1], output_field=CharField()),
+            back_action=Subquery(back.values("action")[:1], output_field=CharField()),
             back_at=Subquery(back.values("at")[:1], output_field=DateTimeField()),
             back_by=Subquery(back.values("by__username")[:1], output_field=CharField()),
             back_by_first=Subquery(back.values("by__first_name")[:1], output_field=CharField()),
