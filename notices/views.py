@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notices import services, worklist
@@ -38,7 +39,9 @@ def notice_list(request):
 def mark_read(request, pk: int):
     notice = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
     services.mark_read(user=request.user, notice_id=notice.pk)
-    if notice.url and request.POST.get("open"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notice.url, allowed_hosts={request.get_host()}
+    ):
         return redirect(notice.url)
     return redirect("notices:list")
 

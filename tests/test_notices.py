@@ -102,3 +102,10 @@ def test_notices_are_kept_ninety_days(zanjan_staff):
     assert services.prune() == 1
     assert list(Notice.objects.values_list("title", flat=True)) == ["تازه"]
     assert services.unread_count(zanjan_staff) == 1
+
+
+def test_opening_never_leaves_the_site(client, zanjan_staff):
+    notice = _notify(zanjan_staff, url="https://evil.example/")
+    client.force_login(zanjan_staff)
+    response = client.post(reverse("notices:read", args=[notice.pk]), {"open": "1"})
+    assert response["Location"] == reverse("notices:list")
