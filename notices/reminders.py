@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from notices import services, worklist
 from notices.models import ReminderKind, SentReminder
 from programs.access import Role
-from programs.entry_queries import MISSING, office_open_in
+from programs.entry_queries import MISSING
+from programs.entry_queries import _open_between as open_between
 from programs.models import CountyOffice, EntrySettings, MonthlyReport, ReportStatus, User
 from programs.templatetags.entry_tags import status_label
 from reliefjobs.lib import clock
@@ -80,9 +81,10 @@ def _unsent_by_province(cycle) -> dict[int, list[tuple[CountyOffice, str]]]:
         )
     )
     unsent = defaultdict(list)
+    first, last = period.first_day, period.last_day  # calendar conversions: once, not per office
     for office in CountyOffice.objects.select_related("province").order_by("name"):
         status = statuses.get(office.pk, MISSING)
-        if status not in _SENT and office_open_in(office, period):
+        if status not in _SENT and open_between(office, first, last):
             unsent[office.province_id].append((office, status))
     return unsent
 

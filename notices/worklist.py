@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programs import access
-from programs.entry_queries import MISSING, completeness_matrix, deadline_of, office_open_in
+from programs.entry_queries import MISSING, completeness_matrix, deadline_of
+from programs.entry_queries import _open_between as open_between
 from programs.models import (
     CountyOffice,
     EntrySettings,
@@ -260,15 +261,15 @@ def country_work(user, *, today: dt.date | None = None) -> CountryWork:
         ).values_list("office_id", "month", "status")
     }
     # Calendar conversions are slow: once per month, not once per office.
+    periods = [Period(year, m) for m in range(1, cycle.period.month + 1)]
     months = [
-        (m, Period(year, m), deadline_of(Period(year, m), settings.deadline_day))
-        for m in range(1, cycle.period.month + 1)
+        (p.month, p.first_day, p.last_day, deadline_of(p, settings.deadline_day)) for p in periods
     ]
     overdue: list[OverdueOffice] = []
     for office in offices:
         late_months, oldest = [], 0
-        for month, period, deadline in months:
-            if not office_open_in(office, period):
+        for month, first, last, deadline in months:
+            if not open_between(office, first, last):
                 continue
             status = statuses.get((office.pk, month), MISSING)
             if month == cycle.period.month:
