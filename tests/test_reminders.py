@@ -267,3 +267,11 @@ def test_email_url_is_read_into_django_settings(url, expected):
 def test_bad_email_url_is_refused(url):
     with pytest.raises(ValueError):
         email_url.parse(url)
+
+
+def test_admin_sets_the_reminder_days_in_the_entry_settings(client, admin_user):
+    client.force_login(admin_user)
+    settings = EntrySettings.load()
+    html = client.get(f"/admin/programs/entrysettings/{settings.pk}/change/").content.decode()
+    for name in ("remind_days_before", "remind_days_after", "remind_waiting_days"):
+        assert f'name="{name}"' in html
