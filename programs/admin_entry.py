@@ -7,6 +7,7 @@ The workflow log, confirmed warnings and field notes have their own pages
 
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from programs.admin import NationalAdminOnly
 from programs.admin_forms import PersianFormsAdmin
@@ -19,6 +20,10 @@ class EntrySettingsAdmin(NationalAdminOnly, PersianFormsAdmin, admin.ModelAdmin)
 
     fieldsets = (
         (None, {"fields": ("deadline_day",)}),
+        (
+            _("Reminders"),
+            {"fields": ("remind_days_before", "remind_days_after", "remind_waiting_days")},
+        ),
         (
             None,
             {

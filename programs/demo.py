@@ -507,6 +507,10 @@ RETURN_COMMENTS = (
     "تعداد فرصت شغلی طرح کاریابی نسبت به ماه قبل غیرعادی است؛ مستندات پیوست شود.",
     "آمار آموزش فنی و حرفه‌ای ثبت نشده است.",
 )
+UNLOCK_REASONS = (
+    "نامهٔ بانک عامل: مبلغ دو فقره وام اشتباه ثبت شده بود.",
+    "اصلاح تعداد آموزش‌دیدگان پس از بازبینی فهرست مرکز فنی و حرفه‌ای.",
+)
 FIELD_NOTES = (  # (province, office, Jalali date, area, bank or "", text, resolved on or "")
     (
         TEHRAN,
@@ -589,6 +593,7 @@ def _workflow_steps(now: Period, report_rows: list[tuple], report_ids: list[int]
     from reliefjobs.lib.jalali import to_gregorian
 
     rng = random.Random(1405)
+    unlocks = random.Random("demo:unlocks")  # its own stream: rng's draws stay as they were
     by = _recorder().pk
     field = ReportTransition._meta.get_field("at")
     latest = clock.now()
@@ -615,6 +620,16 @@ def _workflow_steps(now: Period, report_rows: list[tuple], report_ids: list[int]
         elif status == "returned":
             comment = rng.choice(RETURN_COMMENTS)
             rows.append((rid, "return", "submitted", "returned", by, at(later), comment))
+            if year == now.year and unlocks.random() < 0.2:
+                # Sent again, approved, then unlocked by an admin: the work list's
+                # "months unlocked recently" has something to show.
+                day = dt.timedelta(days=1)
+                rows += [
+                    (rid, "submit", "returned", "submitted", by, at(later + day), ""),
+                    (rid, "approve", "submitted", "approved", by, at(later + 2 * day), ""),
+                    (rid, "unlock", "approved", "returned", by, at(later + 3 * day),
+                     unlocks.choice(UNLOCK_REASONS)),
+                ]  # fmt: skip
     _insert_rows(
         ReportTransition,
         ("report_id", "action", "from_status", "to_status", "by_id", "at", "comment"),

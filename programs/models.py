@@ -378,6 +378,23 @@ class EntrySettings(models.Model):
         ),
     )
 
+    # Reminders (notices.reminders): by email and in the app, once per person and cycle.
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind staff days before the deadline"),
+        default=3,
+        help_text=_("Staff are reminded this many days before the deadline of months not sent."),
+    )
+    remind_days_after = models.PositiveSmallIntegerField(
+        _("remind staff days after the deadline"),
+        default=1,
+        help_text=_("Staff are told of overdue months this many days after the deadline."),
+    )
+    remind_waiting_days = models.PositiveSmallIntegerField(
+        _("remind managers after days waiting"),
+        default=5,
+        help_text=_("Managers are reminded of months waiting for approval longer than this."),
+    )
+
     class Meta:
         verbose_name = _("entry settings")
         verbose_name_plural = _("entry settings")

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from reliefjobs.env import env_bool, env_int, env_list, env_str
+from reliefjobs.lib import email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "programs",
     "loans",
     "reports",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "programs.context_processors.scope",
+                "notices.context_processors.bell",
             ],
         },
     },
@@ -108,7 +111,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# The work list ("what waits for me") is the first page after logging in.
+LOGIN_REDIRECT_URL = "notices:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Cached sessions: a logged-in request should not cost two extra queries.
@@ -232,6 +236,17 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG and not SSL_REDIRECT:
     # A TLS proxy in front already redirects; tell check --deploy so.
     SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
+# Email (reminders): EMAIL_URL like smtp://user:pass@host:587 (reliefjobs/lib/email_url.py);
+# the console in development.
+try:
+    globals().update(email_url.parse(env_str("EMAIL_URL", "console://")))
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "reliefjobs <noreply@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The address reminders link to (e.g. https://jobs.example.ir); empty: relative links.
+SITE_URL = env_str("RELIEFJOBS_SITE_URL").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("programs.urls")),
     path("", include("programs.audit_urls")),
+    path("", include("notices.urls")),
 ]

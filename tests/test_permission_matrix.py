@@ -16,7 +16,9 @@ Rules checked (docs/permissions.md):
   admins read the audit trail, set targets and change county offices;
 - reference lists and users are for national admins only; nobody deletes a county
   office or a province;
-- every admin changelist, add, change, delete and history page follows the same rules.
+- every admin changelist, add, change, delete and history page follows the same rules;
+- the work list and the notices list are for everyone logged in; a notice is its
+  person's own: anybody else (whatever their scope) gets 404.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from loans.models import Bank, FundingSource
+from notices.models import Notice
 from programs.models import (
     CountyOffice,
     EntrySettings,
@@ -144,6 +147,16 @@ PAGES = [
     Probe("entry:upload_confirm", lambda c, s: f"/entry/{_code(s)}/upload/confirm/", POST_ONLY),
     Probe("entry:upload_confirm", lambda c, s: f"/entry/{_code(s)}/upload/confirm/",
           "302 302 404 403 403 302 | 302 404 302 404 403 302", method="post"),
+    # The work list and notices: everyone logged in, each their own; another person's
+    # notice is not found, whoever asks.
+    Probe("notices:home", lambda c, s: "/home/", "302 200 200 200 200 200"),
+    Probe("notices:list", lambda c, s: "/notices/", "302 200 200 200 200 200"),
+    Probe("notices:read", lambda c, s: f"/notices/{c['notice'][s or 'Z'].pk}/read/", POST_ONLY),
+    Probe("notices:read", lambda c, s: f"/notices/{c['notice'][s].pk}/read/",
+          "302 302 404 404 404 404 | 302 404 302 404 404 404", method="post"),
+    Probe("notices:read_all", lambda c, s: "/notices/read-all/", POST_ONLY),
+    Probe("notices:read_all", lambda c, s: "/notices/read-all/", "302 302 302 302 302 302",
+          method="post"),
     # The audit trail: admins only.
     Probe("audit", lambda c, s: f"/audit/?province={c['province'][s].pk}",
           "302 403 403 403 403 200 | 302 403 403 403 403 200"),
@@ -306,6 +319,10 @@ def _build_ctx():
         for side in "ZT"
     }
     report = {s: MonthlyReport.objects.get(office=office[s], year=YEAR, month=1) for s in "ZT"}
+    notice = {
+        side: Notice.objects.create(user=people[who], kind="overdue", title="دیرکرد", text="-")
+        for side, who in (("Z", "zanjan_staff"), ("T", "tehran_staff"))
+    }
     target = {s: Target.objects.get(province=province[s], year=YEAR, office=None) for s in "ZT"}
     attempt = AccessAttempt.objects.create(
         username="x", ip_address="10.0.0.1", failures_since_start=1
@@ -335,6 +352,7 @@ def _build_ctx():
         "office": office,
         "province": province,
         "note": note,
+        "notice": notice,
         "objects": objects,
         "chart": chart,
         "user": {"Z": people["zanjan_staff"], "T": people["tehran_staff"]},
