@@ -44,10 +44,11 @@ from programs.models import (
     Target,
     User,
 )
-from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from programs.services import FigureValue, TargetValue, apply_targets
 from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import format_date
 from reliefjobs.lib.money import toman_words
+from tests.seeding import apply_values
 
 pytestmark = pytest.mark.django_db
 

@@ -40,8 +40,9 @@ from programs.models import (
     Target,
     User,
 )
-from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from programs.services import FigureValue, TargetValue, apply_targets
 from tests.conftest import PASSWORD
+from tests.seeding import apply_values
 
 ROLES = (
     "anonymous",
