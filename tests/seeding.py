@@ -10,5 +10,5 @@ from programs import services
 
 def apply_values(*, values, by, **options):
     options.setdefault("accept_warnings", True)
-    options.setdefault("reason", "test data")
+    options.setdefault("reason", "داده آزمون")
     return services.apply_values(values=values, by=by, **options)
