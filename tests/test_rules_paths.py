@@ -9,7 +9,7 @@ unchanged for every refusal:
   saved only when confirmed with a reason, which is stored);
 - a loan amount without its number of loans (amount_without_count);
 - a month that has not begun (future_month), a month after the office closed
-  (after_closed), an approved month (locked);
+  (after_closed) or before it opened (before_opened), an approved month (locked);
 - the downloaded template uploads back unchanged with 0 errors on a province
   with months in every status, unchanged rows counted; a changed row of a
   locked month is one error line;
@@ -96,6 +96,7 @@ CASES = {
     "amount_without_count": (7, "amount", 10_000_000),
     "future_month": (10, "trainees", 5),
     "after_closed": (7, "trainees", 5),
+    "before_opened": (7, "trainees", 5),
     "locked": (5, "trainees", 4),
 }
 
@@ -120,6 +121,9 @@ def _case(name, office, loan_keys):
         )
     else:
         figure = services.FigureValue(office.pk, YEAR, month, key, value)
+    if name == "before_opened":
+        CountyOffice.objects.filter(pk=office.pk).update(opened_on=jalali.to_gregorian(YEAR, 8, 1))
+        office.refresh_from_db()
     if name == "after_closed":
         CountyOffice.objects.filter(pk=office.pk).update(
             closed_on=jalali.to_gregorian(YEAR, 3, 1), is_active=False
