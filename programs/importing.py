@@ -20,7 +20,7 @@ Rules, in the words of the public contract:
 - The values that do change are judged by the domain rules (programs.rules,
   the same for every write path): errors are row errors (one line per
   problem; a month that may not be written is one line, on its first changed
-  row); warnings are listed per row and saved only when accepted with a
+  row; they are checked once every row of the file reads); warnings are listed per row and saved only when accepted with a
   reason (`accept_warnings`, `import_figures --accept-warnings --reason`).
 - With a user, each row must be within what programs.access lets that user
   enter; without one (the command line) the operator is trusted.
@@ -626,7 +626,9 @@ def _judge(result: FiguresImport, row_of: dict[tuple, int], user) -> None:
     """The rules' decisions on the changed values, each on the row it is about."""
     from programs import services
 
-    if not result.changed:
+    # A row that cannot be read would make its month look incomplete (a count
+    # without its amount…): the rules judge a file once every row reads.
+    if not result.changed or result.errors:
         return
     field_rows: dict[tuple, int] = {}
     month_rows: dict[tuple, int] = {}
