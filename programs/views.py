@@ -323,6 +323,8 @@ def upload(request, code: str):
     )
     if preview.ok:
         request.session[spreadsheet.SESSION_KEY] = preview.to_session()
+    else:  # an earlier preview must not be confirmed by mistake
+        request.session.pop(spreadsheet.SESSION_KEY, None)
     return _upload_page(request, province, preview=preview, status=200 if preview.ok else 400)
 
 
