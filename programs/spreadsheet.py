@@ -276,7 +276,7 @@ def _diff(values, office_rows, grid, preview) -> None:
         CountyOffice.objects.filter(pk__in={v.office_id for v in values}).values_list("pk", "name")
     )
     for v in values:
-        key = _grid_key(v)
+        key = v.grid_key
         old = stored.get(reports.get(v.report_key, (None,))[0], {}).get(key)
         state = "new" if old is None else ("unchanged" if old == v.value else "changed")
         preview.cells.append(
@@ -295,18 +295,6 @@ def _diff(values, office_rows, grid, preview) -> None:
     rows = {c.row for c in preview.cells}
     preview.unchanged_rows = len(rows - {c.row for c in preview.cells if c.state != "unchanged"})
     preview.cells.sort(key=lambda c: (c.state == "unchanged", c.row))
-
-
-def _grid_key(v: FigureValue) -> str:
-    if v.measure == "jobs":
-        return entry_queries.jobs_key(v.scheme_id)
-    if v.measure == "loans_count":
-        return entry_queries.count_key(v.bank_id, v.funding_source_id)
-    if v.measure == "loans_amount_rial":
-        return entry_queries.amount_key(v.bank_id, v.funding_source_id)
-    if v.measure == "referred_to_bank":
-        return entry_queries.referred_key(v.bank_id)
-    return v.measure
 
 
 @transaction.atomic
