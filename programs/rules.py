@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -122,7 +123,9 @@ def _show(value: int) -> str:
     return group_digits(value, persian=_persian())
 
 
+@lru_cache(maxsize=4096)
 def measure_of(key: str) -> str:
+    """The measure of a grid key (a file of 280,000 values repeats a few hundred keys)."""
     from programs.entry_queries import parse_key
 
     return parse_key(key)[0]
@@ -148,6 +151,11 @@ def editable_statuses(user) -> tuple[str, ...]:
 # --- the month as a whole -----------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
+def _current(today: dt.date) -> Period:
+    return current_period(today)
+
+
 def _as_date(value) -> dt.date | None:
     if value is None:
         return None
@@ -162,7 +170,7 @@ def period_decisions(
     period = Period(year, month)
     where = {"office": office.name, "period": month_label(year, month, persian=_persian())}
     decisions = []
-    if period > current_period(today or clock.today()):
+    if period > _current(today or clock.today()):
         decisions.append(
             Decision(
                 "future_month",
