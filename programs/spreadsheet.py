@@ -37,6 +37,10 @@ class UploadError(Exception):
     """The upload as a whole cannot be applied (message is for the user)."""
 
 
+class UploadNeedsConfirmation(UploadError):
+    """The preview's warnings were not confirmed with a reason; the preview stays."""
+
+
 class UploadStaleError(UploadError):
     """A month of the preview changed before the confirm; `changes` lists how
     (as the month form's stale save does: label, value then, value now)."""
@@ -328,6 +332,12 @@ def apply_upload(
     except StaleReportError as error:
         raise UploadStaleError(str(error), _stale_changes(error.changes)) from error
     except RulesError as error:
+        if any(d.code == "reason_required" for d in error.decisions):
+            raise UploadNeedsConfirmation(error.decisions[0].message) from error
+        if not error.errors:
+            raise UploadNeedsConfirmation(
+                _("Confirm the warnings (and give a reason) to save these figures.")
+            ) from error
         raise UploadError(str(error)) from error
     return len(values)
 

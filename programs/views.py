@@ -341,30 +341,26 @@ def upload_confirm(request, code: str):
     if not access.can_enter_figures(request.user, province):
         raise PermissionDenied
     stored = request.session.get(spreadsheet.SESSION_KEY)
-    confirm, reason = bool(request.POST.get("confirm")), request.POST.get("reason", "").strip()
-    if stored and stored.get("warnings") and not (confirm and reason):
-        # The preview stays: confirm its warnings with a reason, or upload again.
-        error = (
-            _("Give a reason for confirming the warnings.")
-            if confirm
-            else _("Confirm the warnings (and give a reason) to save these figures.")
-        )
-        pending = [RowError(row, message) for row, message in stored["warnings"]]
-        return _upload_page(request, province, pending=pending, confirm_error=error, status=400)
-    request.session.pop(spreadsheet.SESSION_KEY, None)
     try:
         count = spreadsheet.apply_upload(
             stored=stored,
             province=province,
             user=request.user,
-            accept_warnings=confirm,
-            reason=reason,
+            accept_warnings=bool(request.POST.get("confirm")),
+            reason=request.POST.get("reason", "").strip(),
         )
+    except spreadsheet.UploadNeedsConfirmation as error:
+        # The preview stays: confirm its warnings with a reason, or upload again.
+        pending = [RowError(row, message) for row, message in stored.get("warnings", [])]
+        return _upload_page(request, province, pending=pending, confirm_error=error, status=400)
     except spreadsheet.UploadStaleError as error:
+        request.session.pop(spreadsheet.SESSION_KEY, None)
         return _upload_page(request, province, stale=error.changes, status=409)
     except spreadsheet.UploadError as error:
+        request.session.pop(spreadsheet.SESSION_KEY, None)
         messages.error(request, str(error))
         return redirect("entry:upload", code=province.code)
+    request.session.pop(spreadsheet.SESSION_KEY, None)
     messages.success(request, _("%(count)s values were saved.") % {"count": show_number(count)})
     year, month_number = stored["year"], stored["month"]
     return redirect(reverse("entry:matrix", args=[province.code, year]) + f"#m{month_number}")
