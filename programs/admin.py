@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -480,7 +481,10 @@ class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
 # ---------------------------------------------------------------- monthly reports
 class FigureInline(ScopedInline, admin.TabularInline):
+    """A month's lines, shown read-only: figures change on the month page only."""
+
     extra = 0
+    read_only = True
 
 
 class JobsFigureInline(FigureInline):
@@ -505,9 +509,13 @@ class ReferralFigureInline(FigureInline):
 
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
-    """A month's lines are edited inline; totals follow through programs.services.
+    """Monthly reports in the admin are read-only for everyone, admins included.
 
-    Approved months are read-only except for admins.
+    The month page (entry:month) is the one way to change figures: it runs the
+    rules (programs.rules), the workflow and the stale check. A second entry
+    path here let staff change submitted months and overwrite unseen changes
+    (issue 13, findings 1 and 2). Each report links to its month page; the
+    history stays visible. Admins may still delete a report.
     """
 
     scope_field = "office__province"
@@ -522,6 +530,7 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
         "loans_display",
         "amount_display",
         "updated",
+        "month_page",
     )
     list_filter = (
         ("office__province", RelatedOnlyFilter),
@@ -532,25 +541,41 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
     list_select_related = ("office__province",)
     inlines = (JobsFigureInline, LoanFigureInline, ReferralFigureInline)
     allow_revert = False
+    change_form_template = "admin/programs/monthlyreport/change_form.html"
     totals = ("jobs_display", "loans_display", "amount_display", "referred_display")
 
     def get_fields(self, request, obj=None):
-        return ("office", "year", "month", "status", "trainees", "exits", *self.totals, "updated")
+        return (
+            "month_page",
+            "office",
+            "year",
+            "month",
+            "status",
+            "trainees",
+            "exits",
+            *self.totals,
+            "updated",
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = ["updated", *self.totals]
-        if obj is not None:
-            # A report's month is its identity; figures move by editing lines.
-            fixed += ["office", "year", "month"]
-        if not access.is_admin(request.user):
-            fixed.append("status")
-        return fixed
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is not None and obj.is_locked and not access.is_admin(request.user):
-            return False
-        return allowed
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = {"month_url": entry_url(obj) if obj else "", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    @admin.display(description=_("month page"))
+    def month_page(self, obj):
+        return format_html(
+            '<a class="month-page-link" href="{}">{}</a>', entry_url(obj), _("Open the month page")
+        )
 
     @admin.display(description=_("province"), ordering="office__province__code")
     def province(self, obj):
@@ -580,19 +605,6 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
     def updated(self, obj):
         return jalali(obj.updated_at)
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        report = form.instance
-        # The inline lines bypass apply_values, so keep the totals and derived data here.
-        services.recompute_totals([report.pk])
-        services.after_figures_changed({(report.office_id, report.year, report.month)})
-
     def delete_model(self, request, obj):
         period = (obj.office_id, obj.year, obj.month)
         super().delete_model(request, obj)
@@ -602,6 +614,11 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
         periods = set(queryset.values_list("office_id", "year", "month"))
         super().delete_queryset(request, queryset)
         services.after_figures_changed(periods)
+
+
+def entry_url(report) -> str:
+    """The month page of a report: where its figures are entered and corrected."""
+    return reverse("entry:month", args=[report.office_id, report.year, report.month])
 
 
 # ---------------------------------------------------------------- targets

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from loans.models import Bank
 from programs.entry_queries import MonthGrid, parse_key
-from programs.models import CountyOffice, EntrySettings, FieldNote, NoteArea, NoteStatus
-from programs.workflow import EntryWarning
+from programs.models import CountyOffice, FieldNote, NoteArea, NoteStatus
 from reliefjobs.lib import jalali
 from reliefjobs.lib.money import RIALS_PER_TOMAN, group_digits
 from reliefjobs.lib.text import MAX_INT64, NumberError, parse_int
@@ -61,8 +60,9 @@ def _sum_groups(key: str) -> str:
     return measure
 
 
-def warnings_fingerprint(warnings: list[EntryWarning]) -> str:
-    return ",".join(sorted(f"{w.code}:{w.field}" for w in warnings))
+def warnings_fingerprint(warnings) -> str:
+    """The warnings shown (programs.rules.Decision), as the form remembers them."""
+    return ",".join(sorted(w.fingerprint for w in warnings))
 
 
 class MonthForm(forms.Form):
@@ -126,16 +126,8 @@ class MonthForm(forms.Form):
                     continue
                 number *= RIALS_PER_TOMAN
             parsed[key] = number
-        for key in self.grid.cell_keys():
-            if not key.startswith("lc_") or key not in parsed:
-                continue
-            amount_key = "la_" + key[3:]
-            if amount_key not in parsed:
-                continue
-            if parsed[key] and not parsed[amount_key]:
-                self.add_error(amount_key, _("Loans paid need their amount."))
-            elif parsed[amount_key] and not parsed[key]:
-                self.add_error(key, _("An amount needs the number of loans."))
+        if data.get("confirm") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for confirming the warnings."))
         self.values = parsed
         return data
 
@@ -146,87 +138,11 @@ class MonthForm(forms.Form):
         except (ValueError, TypeError, AttributeError):
             return {}
 
-    def warnings_confirmed(self, warnings: list[EntryWarning]) -> bool:
-        """Confirmed only the warnings the person saw, and with a reason."""
-        seen = set(filter(None, (self.cleaned_data.get("warnings_seen") or "").split(",")))
-        return (
-            bool(self.cleaned_data.get("confirm"))
-            and bool((self.cleaned_data.get("reason") or "").strip())
-            and set(warnings_fingerprint(warnings).split(",")) <= seen
-        )
-
-
-def totals_of(values: dict[str, int]) -> dict[str, int]:
-    totals = dict.fromkeys(
-        ("jobs", "loans_count", "loans_amount_rial", "referred_to_bank", "trainees", "exits"), 0
-    )
-    for key, value in values.items():
-        totals[parse_key(key)[0]] += value or 0
-    return totals
-
-
-def compute_warnings(
-    *, values: dict[str, int], recent: list[dict[str, int]], grid: MonthGrid
-) -> list[EntryWarning]:
-    """Plausibility warnings: average loan size, a spike against the last 6 months,
-    and jobs per loan, with the bounds an admin set in EntrySettings."""
-    rules = EntrySettings.load()
-    warnings = []
-    for key, count in values.items():
-        if not key.startswith("lc_") or not count:
-            continue
-        amount_key = "la_" + key[3:]
-        average = (values.get(amount_key) or 0) // count
-        if average and not rules.min_average_loan_rial <= average <= rules.max_average_loan_rial:
-            warnings.append(
-                EntryWarning(
-                    "average_loan",
-                    amount_key,
-                    _(
-                        "%(label)s: the average loan (%(average)s toman) is outside %(low)s–%(high)s toman."
-                    )
-                    % {
-                        "label": grid.label(amount_key),
-                        "average": show_number(average // RIALS_PER_TOMAN),
-                        "low": show_number(rules.min_average_loan_rial // RIALS_PER_TOMAN),
-                        "high": show_number(rules.max_average_loan_rial // RIALS_PER_TOMAN),
-                    },
-                )
-            )
-    totals = totals_of(values)
-    names = {
-        "jobs": _("Jobs created"),
-        "loans_count": _("Loans paid"),
-        "loans_amount_rial": _("Loan amount"),
-        "referred_to_bank": _("Referred to bank"),
-        "trainees": _("People trained"),
-        "exits": _("Households leaving support"),
-    }
-    stored = {"referred_to_bank": "referred"}
-    if recent:
-        for measure, total in totals.items():
-            average = sum(r[stored.get(measure, measure)] for r in recent) / len(recent)
-            if average and total > rules.spike_factor * average:
-                warnings.append(
-                    EntryWarning(
-                        "spike",
-                        measure,
-                        _(
-                            "%(measure)s is more than %(factor)s times the average of the previous months."
-                        )
-                        % {"measure": names[measure], "factor": show_number(rules.spike_factor)},
-                    )
-                )
-    if totals["loans_count"] and totals["jobs"] > rules.max_jobs_per_loan * totals["loans_count"]:
-        warnings.append(
-            EntryWarning(
-                "jobs_per_loan",
-                "jobs",
-                _("More than %(bound)s jobs per loan paid.")
-                % {"bound": show_number(rules.max_jobs_per_loan)},
-            )
-        )
-    return warnings
+    def accepted_warnings(self) -> set[str]:
+        """The warnings the person saw and confirmed (programs.rules fingerprints)."""
+        if not self.cleaned_data.get("confirm"):
+            return set()
+        return set(filter(None, (self.cleaned_data.get("warnings_seen") or "").split(",")))
 
 
 class TransitionForm(forms.Form):

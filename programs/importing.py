@@ -14,10 +14,14 @@ Rules, in the words of the public contract:
   unknown name is an error, never a new record.
 - The same key twice in one file is an error (which of two values is meant
   cannot be guessed); importing a key already stored replaces its value.
-- Values equal to what is stored are skipped, so re-importing a file changes
-  nothing (no new version, no history). A row that would change an approved
-  (locked) month is rejected; a row equal to the locked value is not a change
-  and is accepted, so an exported year can be edited and imported back.
+- Values equal to what is stored are skipped and counted, so re-importing a
+  file changes nothing (no new version, no history), even in a submitted or
+  approved month: an exported year or a downloaded template uploads back.
+- The values that do change are judged by the domain rules (programs.rules,
+  the same for every write path): errors are row errors (one line per
+  problem; a month that may not be written is one line, on its first changed
+  row; they are checked once every row of the file reads); warnings are listed per row and saved only when accepted with a
+  reason (`accept_warnings`, `import_figures --accept-warnings --reason`).
 - With a user, each row must be within what programs.access lets that user
   enter; without one (the command line) the operator is trusted.
 
@@ -40,7 +44,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from programs import access
-from programs.services import MEASURES, FigureValue, LockedMonthError, TargetValue
+from programs.rules import RulesError
+from programs.services import MEASURES, FigureValue, TargetValue
 from reliefjobs.lib import cells as cells_lib
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
 from reliefjobs.lib.text import NumberError, normalize_name, parse_int
@@ -128,6 +133,8 @@ class FiguresImport:
     row_count: int = 0
     # The values that differ from what is stored (what saving would write).
     changed: list[FigureValue] = field(default_factory=list)
+    # Plausibility warnings on the changed values (row N: message), saved only if accepted.
+    warnings: list[RowError] = field(default_factory=list)
     months_touched: int = 0
     saved: bool = False
 
@@ -138,6 +145,10 @@ class FiguresImport:
     @property
     def unchanged(self) -> int:
         return len(self.values) - len(self.changed)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.warnings) and not self.errors and not self.saved
 
 
 @dataclass
@@ -595,51 +606,79 @@ def _stored_value(v: FigureValue, report, jobs, loans, referrals) -> int | None:
 
 
 def _compare_with_stored(result: FiguresImport, row_of: dict[tuple, int], names: _Names) -> None:
-    """Fill result.changed. Changing an approved month is a row error; so is a
-    user without admin rights changing a submitted month (it awaits approval;
-    docs/permissions.md). The operator of the command line (no user) may."""
-    from programs.models import ReportStatus
-
+    """Fill result.changed (the values that differ from what is stored), then
+    let the domain rules judge them (errors and warnings, by row)."""
     if not result.values:
         return
-    user = names.user
-    frozen = {ReportStatus.APPROVED}
-    if user is not None and not (user.is_superuser or access.is_admin(user)):
-        frozen.add(ReportStatus.SUBMITTED)
     reports, jobs, loans, referrals = _stored_figures({v.report_key for v in result.values})
     for v in result.values:
         report = reports.get(v.report_key)
-        if _stored_value(v, report, jobs, loans, referrals) == v.value:
-            continue
-        if report is not None and report[1] in frozen:
-            key = (*v.report_key, v.measure, v.scheme_id, v.bank_id, v.funding_source_id)
-            office = names.offices_by_id[v.office_id]
-            if report[1] == ReportStatus.APPROVED:
-                message = _("%(office)s, %(period)s is approved and locked")
-            else:
-                message = _("%(office)s, %(period)s is submitted; only an admin may change it now")
-            result.errors.append(
-                RowError(
-                    row_of[key],
-                    message % {"office": office.name, "period": _period_label(v.year, v.month)},
-                )
-            )
-            continue
-        result.changed.append(v)
+        if _stored_value(v, report, jobs, loans, referrals) != v.value:
+            result.changed.append(v)
+    _judge(result, row_of, names.user)
+
+
+def _loan_partner(name: str) -> str:
+    """A loan line's other half (count ↔ amount): a pairing error names either."""
+    swap = {"lc_": "la_", "la_": "lc_"}
+    return swap[name[:3]] + name[3:] if name[:3] in swap else name
+
+
+def _judge(result: FiguresImport, row_of: dict[tuple, int], user) -> None:
+    """The rules' decisions on the changed values, each on the row it is about."""
+    from programs import services
+
+    # A row that cannot be read would make its month look incomplete (a count
+    # without its amount…): the rules judge a file once every row reads.
+    if not result.changed or result.errors:
+        return
+    field_rows: dict[tuple, int] = {}
+    month_rows: dict[tuple, int] = {}
+    for v in result.changed:
+        row = row_of[(*v.report_key, v.measure, v.scheme_id, v.bank_id, v.funding_source_id)]
+        for where in ((v.report_key, v.grid_key), (v.report_key, v.measure)):
+            field_rows[where] = min(row, field_rows.get(where, row))
+        month_rows[v.report_key] = min(row, month_rows.get(v.report_key, row))
+    for decision in services.check_values(values=result.changed, by=user):
+        partner = _loan_partner(decision.field)
+        row = (
+            field_rows.get((decision.key, decision.field))
+            or field_rows.get((decision.key, partner))
+            or month_rows[decision.key]
+        )
+        (result.errors if decision.is_error else result.warnings).append(
+            RowError(row, decision.message)
+        )
     result.errors.sort(key=lambda e: e.row)
+    result.warnings.sort(key=lambda e: e.row)
 
 
-def import_figures(file_or_path, *, filename=None, user=None, dry_run=False) -> FiguresImport:
-    """Read, check and (unless dry_run or any row is bad) save a figures file atomically."""
+def import_figures(
+    file_or_path,
+    *,
+    filename=None,
+    user=None,
+    dry_run=False,
+    accept_warnings: bool = False,
+    reason: str = "",
+) -> FiguresImport:
+    """Read, check and (unless dry_run or any row is bad) save a figures file atomically.
+
+    Rows with warnings are saved only with `accept_warnings` and a `reason`
+    (stored with each confirmed warning and on the history records)."""
     from programs import services
 
     result = parse_figures(read_rows(file_or_path, filename), user=user)
     if result.errors or dry_run or not result.changed:
         return result
+    if result.warnings and not accept_warnings:
+        return result
     try:
         with transaction.atomic():
-            result.months_touched = services.apply_values(values=result.changed, by=user)
-    except LockedMonthError as exc:  # approved between reading and writing
+            result.months_touched = services.apply_values(
+                values=result.changed, by=user, accept_warnings=accept_warnings, reason=reason
+            )
+    except RulesError as exc:  # e.g. approved between reading and writing, or no reason
         raise ImportFileError(str(exc)) from exc
     result.saved = True
     return result

@@ -461,7 +461,10 @@ class WarningConfirmation(models.Model):
     field = models.CharField(_("field"), max_length=40, blank=True)
     message = models.TextField(_("message"))
     reason = models.TextField(_("reason"))
-    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    # Empty when the trusted command-line operator confirmed (import_figures --accept-warnings).
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+", null=True
+    )
     at = StampField(_("at"), auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,15 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from loans.models import LoanFigure, ReferralFigure
-from programs.models import JobsFigure, MonthlyReport, ReportStatus, Target
+from programs import entry_queries, rules
+from programs.models import (
+    CountyOffice,
+    JobsFigure,
+    MonthlyReport,
+    Target,
+    WarningConfirmation,
+)
+from programs.rules import Decision, RulesError
 from reliefjobs.lib import clock
 
 MEASURES = ("jobs", "loans_count", "loans_amount_rial", "referred_to_bank", "trainees", "exits")
@@ -26,12 +34,18 @@ _CHUNK = 900
 _TOTAL_FIELDS = ("jobs", "loans_count", "loans_amount_rial", "referred")
 
 
-class LockedMonthError(Exception):
-    """A write touched an approved (locked) month."""
+class LockedMonthError(RulesError):
+    """A write touched an approved (locked) month (one of the rules' errors)."""
 
 
 class StaleReportError(Exception):
-    """The month changed since the form was opened; the save is refused."""
+    """The month changed since the form (or the upload preview) was opened; the
+    save is refused. `changes` lists (month key, grid key, value then, value now)."""
+
+    def __init__(self, *, changes=(), report=None):
+        self.changes = list(changes)
+        self.report = report
+        super().__init__(_("Someone else saved this month after you opened it."))
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,19 @@ class FigureValue:
     @property
     def report_key(self) -> tuple[int, int, int]:
         return (self.office_id, self.year, self.month)
+
+    @property
+    def grid_key(self) -> str:
+        """The month form's (and template's) name of this value."""
+        if self.measure == "jobs":
+            return entry_queries.jobs_key(self.scheme_id)
+        if self.measure == "loans_count":
+            return entry_queries.count_key(self.bank_id, self.funding_source_id)
+        if self.measure == "loans_amount_rial":
+            return entry_queries.amount_key(self.bank_id, self.funding_source_id)
+        if self.measure == "referred_to_bank":
+            return entry_queries.referred_key(self.bank_id)
+        return self.measure
 
 
 def _chunks(items: list, size: int = _CHUNK):
@@ -129,7 +156,9 @@ def _prepare_other(field, value, vendor):
     return field.get_db_prep_save(value, connection)
 
 
-def _write_history(model, snapshots: list[dict], history_type: str, by, now) -> None:
+def _write_history(
+    model, snapshots: list[dict], history_type: str, by, now, reason: str | None = None
+) -> None:
     """simple_history records ("+" created, "~" changed) for rows given as {attname: value}."""
     if not snapshots:
         return
@@ -138,7 +167,7 @@ def _write_history(model, snapshots: list[dict], history_type: str, by, now) -> 
         "history_date": _prepare(history_model._meta.get_field("history_date"), now),
         "history_type": history_type,
         "history_user_id": getattr(by, "pk", None),
-        "history_change_reason": None,
+        "history_change_reason": reason[:100] if reason else None,
     }
     copied = [
         f
@@ -171,7 +200,9 @@ def _attnames(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def _reports_for(keys: set[tuple[int, int, int]], by, now=None) -> dict[tuple[int, int, int], dict]:
+def _reports_for(
+    keys: set[tuple[int, int, int]], by, now=None, reason=None
+) -> dict[tuple[int, int, int], dict]:
     """Existing reports for the keys ({attname: value}, locked for update), creating the missing ones as drafts."""
     now = now or clock.now()
     found: dict[tuple[int, int, int], dict] = {}
@@ -200,7 +231,7 @@ def _reports_for(keys: set[tuple[int, int, int]], by, now=None) -> dict[tuple[in
         _bulk_insert(MonthlyReport, [f.column for f in fields], rows)
         for chunk in _chunks(sorted({k[0] for k in missing})):
             select(chunk, lock=False)
-        _write_history(MonthlyReport, [found[k] for k in missing], "+", by, now)
+        _write_history(MonthlyReport, [found[k] for k in missing], "+", by, now, reason)
     return found
 
 
@@ -212,6 +243,7 @@ def _upsert_lines(
     *,
     report_ids=None,
     now=None,
+    reason=None,
 ) -> dict[tuple, dict]:
     """Create or update line rows keyed by (report_id, *dimension ids).
 
@@ -248,14 +280,14 @@ def _upsert_lines(
             ):
                 if key in new_keys:
                     lines[key]["id"] = pk
-        _write_history(model, created, "+", by, now)
+        _write_history(model, created, "+", by, now, reason)
     if changed:
         _bulk_update(
             model,
             value_fields,
             [(*(line[n] for n in value_fields), line["id"]) for line in changed],
         )
-        _write_history(model, changed, "~", by, now)
+        _write_history(model, changed, "~", by, now, reason)
     return lines
 
 
@@ -315,26 +347,124 @@ def after_figures_changed(periods: set[tuple[int, int, int]]) -> None:
     rollups.refresh(periods)
 
 
+def month_changes(values: list[FigureValue], *, lock: bool = False) -> list[rules.MonthChange]:
+    """The months these values touch, with their stored values and the values
+    once written (the same key given twice keeps the last value)."""
+    keys = {v.report_key for v in values}
+    offices = {
+        o.pk: o
+        for chunk in _chunks(sorted({k[0] for k in keys}))
+        for o in CountyOffice.objects.filter(pk__in=chunk)
+    }
+    reports: dict[tuple[int, int, int], tuple[int, str, int]] = {}
+    years = sorted({k[1] for k in keys})
+    for chunk in _chunks(sorted(offices)):
+        rows = MonthlyReport.objects.filter(office_id__in=chunk, year__in=years).order_by()
+        if lock:
+            rows = rows.select_for_update()
+        for pk, office_id, year, month, status, version in rows.values_list(
+            "pk", "office_id", "year", "month", "status", "version"
+        ):
+            if (office_id, year, month) in keys:
+                reports[(office_id, year, month)] = (pk, status, version)
+    stored: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(sorted(r[0] for r in reports.values())):
+        stored.update(entry_queries.report_values(chunk))
+    changes: dict[tuple[int, int, int], rules.MonthChange] = {}
+    for key in sorted(keys):
+        report = reports.get(key)
+        before = stored.get(report[0], {}) if report else {}
+        changes[key] = rules.MonthChange(
+            office=offices[key[0]],
+            year=key[1],
+            month=key[2],
+            status=report[1] if report else None,
+            before=before,
+            after=dict(before),
+            version=report[2] if report else 0,
+        )
+    for v in values:
+        changes[v.report_key].after[v.grid_key] = v.value
+    return list(changes.values())
+
+
+def check_values(*, values: list[FigureValue], by, changes=None) -> list[Decision]:
+    """The rules' decisions on writing these values, without writing (for previews)."""
+    if not values:
+        return []
+    return rules.evaluate(changes if changes is not None else month_changes(values), user=by)
+
+
+def _stale(changes, expected_versions, base_values) -> None:
+    """Refuse a write that starts from months someone changed since they were shown."""
+    stale, found = [], False
+    for change in changes:
+        if change.key in expected_versions and change.version != expected_versions[change.key]:
+            found = True
+            base = (base_values or {}).get(change.key, {})
+            stale += [
+                (change.key, name, base.get(name), change.before.get(name))
+                for name in sorted(set(base) | set(change.before))
+                if (base.get(name) or 0) != (change.before.get(name) or 0)
+            ]
+    if found:
+        raise StaleReportError(changes=stale)
+
+
+def _enforce(decisions: list[Decision], *, accept_warnings, reason: str) -> list[Decision]:
+    """Raise for errors and unconfirmed warnings; return the confirmed warnings."""
+    errors = [d for d in decisions if d.is_error]
+    if errors:
+        if any(d.code == "locked" for d in errors):
+            raise LockedMonthError(errors)
+        raise RulesError(errors)
+    warnings = [d for d in decisions if not d.is_error]
+    if not warnings:
+        return []
+    confirmed = accept_warnings is True or (
+        bool(accept_warnings) and {w.fingerprint for w in warnings} <= set(accept_warnings)
+    )
+    if not confirmed:
+        raise RulesError(warnings)
+    if not (reason or "").strip():
+        raise RulesError([rules.reason_required()])
+    return warnings
+
+
 @transaction.atomic
-def apply_values(*, values: list[FigureValue], by, allow_locked: bool = False) -> int:
+def apply_values(
+    *,
+    values: list[FigureValue],
+    by,
+    allow_locked: bool = False,
+    accept_warnings: bool | Iterable[str] = False,
+    reason: str = "",
+    expected_versions: dict[tuple[int, int, int], int] | None = None,
+    base_values: dict[tuple[int, int, int], dict[str, int]] | None = None,
+) -> int:
     """Upsert figure values (the import format's rows); returns the number of months touched.
 
-    The same key given twice keeps the last value. Approved months are refused
-    unless `allow_locked` (an admin's unlock path).
+    Every caller gets the same rules (programs.rules): errors raise RulesError
+    (LockedMonthError for an approved month, unless `allow_locked`, an admin's
+    unlock path); warnings raise RulesError unless `accept_warnings` (True, or
+    the fingerprints of the warnings the person saw) and a `reason`, which is
+    stored with each confirmed warning and on the history records. With
+    `expected_versions` ({month key: version shown}), a month changed since is
+    refused with StaleReportError listing what changed (against `base_values`).
     """
     if not values:
         return 0
     now = clock.now()
     keys = {v.report_key for v in values}
-    reports = _reports_for(keys, by, now)
-    if not allow_locked:
-        locked = [r for r in reports.values() if r["status"] == ReportStatus.APPROVED]
-        if locked:
-            report = MonthlyReport.objects.select_related("office").get(pk=locked[0]["id"])
-            raise LockedMonthError(
-                _("%(office)s, %(period)s is approved and locked.")
-                % {"office": report.office, "period": report.period_label}
-            )
+    changes = month_changes(values, lock=True)
+    if expected_versions is not None:
+        _stale(changes, expected_versions, base_values)
+    decisions = check_values(values=values, by=by, changes=changes)
+    if allow_locked:
+        decisions = [d for d in decisions if d.code != "locked"]
+    confirmed = _enforce(decisions, accept_warnings=accept_warnings, reason=reason)
+    reason = (reason or "").strip() or None
+    reports = _reports_for(keys, by, now, reason)
     jobs: dict[tuple, dict[str, int]] = {}
     loans: dict[tuple, dict[str, int]] = {}
     referrals: dict[tuple, dict[str, int]] = {}
@@ -356,7 +486,7 @@ def apply_values(*, values: list[FigureValue], by, allow_locked: bool = False) -
         else:
             raise ValueError(f"unknown measure {v.measure!r}")
     ids = sorted(r["id"] for r in reports.values())
-    line_kw = {"report_ids": ids, "now": now}
+    line_kw = {"report_ids": ids, "now": now, "reason": reason}
     totals = {pk: dict.fromkeys(_TOTAL_FIELDS, 0) for pk in ids}
     for line in _upsert_lines(JobsFigure, jobs, ("report_id", "scheme_id"), by, **line_kw).values():
         totals[line["report_id"]]["jobs"] += line["value"]
@@ -384,9 +514,27 @@ def apply_values(*, values: list[FigureValue], by, allow_locked: bool = False) -
         [field(c).column for c in columns],
         [(*(_prepare(field(c), r[c]) for c in columns), r["id"]) for r in touched],
     )
-    _write_history(MonthlyReport, touched, "~", by, now)
+    _write_history(MonthlyReport, touched, "~", by, now, reason)
+    _store_confirmations(confirmed, reports, by, reason)
     after_figures_changed(keys)
     return len(touched)
+
+
+def _store_confirmations(warnings: list[Decision], reports, by, reason) -> None:
+    """Each confirmed warning, with the person's reason, on its month (shown on the month page)."""
+    rows = []
+    for warning in warnings:
+        confirmation = WarningConfirmation(
+            report_id=reports[warning.key]["id"],
+            code=warning.code,
+            field=warning.field,
+            message=warning.message,
+            reason=reason or "",
+            by=by,
+        )
+        confirmation.full_clean(exclude=["report", "by"])
+        rows.append(confirmation)
+    WarningConfirmation.objects.bulk_create(rows)
 
 
 @dataclass(frozen=True)

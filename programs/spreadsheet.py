@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from programs import access, entry_queries
 from programs.importing import ImportFileError, RowError, parse_figures
 from programs.models import CountyOffice, MonthlyReport, Province
-from programs.services import FigureValue, LockedMonthError, apply_values
-from programs.workflow import editable_statuses
+from programs.rules import RulesError
+from programs.services import FigureValue, StaleReportError, apply_values
 from reliefjobs.lib import cells as cells_lib
-from reliefjobs.lib.jalali import Period
+from reliefjobs.lib.jalali import Period, month_label
 from reliefjobs.lib.money import RIALS_PER_TOMAN
 from reliefjobs.lib.text import NumberError, normalize_name, parse_int
 
@@ -36,6 +36,19 @@ _MAX_ROWS = 2000
 
 class UploadError(Exception):
     """The upload as a whole cannot be applied (message is for the user)."""
+
+
+class UploadNeedsConfirmation(UploadError):
+    """The preview's warnings were not confirmed with a reason; the preview stays."""
+
+
+class UploadStaleError(UploadError):
+    """A month of the preview changed before the confirm; `changes` lists how
+    (as the month form's stale save does: label, value then, value now)."""
+
+    def __init__(self, message: str, changes: list[dict]):
+        self.changes = changes
+        super().__init__(message)
 
 
 def _headers(grid) -> dict[str, str]:
@@ -123,8 +136,14 @@ class PreviewCell:
 class Preview:
     cells: list[PreviewCell] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     values: list[FigureValue] = field(default_factory=list)
     province_id: int | None = None
+    # What the preview showed of each month: its version and stored values, so
+    # the confirm refuses months someone changed since (issue 13.1).
+    versions: list[list[int]] = field(default_factory=list)
+    base: list[list] = field(default_factory=list)
+    unchanged_rows: int = 0
 
     @property
     def ok(self) -> bool:
@@ -144,6 +163,9 @@ class Preview:
             "year": year,
             "month": month,
             "values": [asdict(v) for v in self.values],
+            "versions": self.versions,
+            "base": self.base,
+            "warnings": [[w.row, w.message] for w in self.warnings],
         }
 
 
@@ -244,55 +266,30 @@ def preview_upload(*, file, province: Province, user) -> Preview:
         if (error.row, error.message) not in seen:
             seen.add((error.row, error.message))
             preview.errors.append(error)
-    _refuse_not_editable(result.values, office_rows, user, preview)
     preview.errors.sort(key=lambda e: e.row)
+    preview.warnings = result.warnings
     _diff(result.values, office_rows, grid, preview)
     return preview
 
 
-def _refuse_not_editable(values, office_rows, user, preview) -> None:
-    """A month the user may not edit (submitted, approved) is refused per row."""
-    keys = {v.report_key for v in values}
-    if not keys:
-        return
-    statuses = {
-        (r.office_id, r.year, r.month): r
-        for r in MonthlyReport.objects.filter(
-            office_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
-        ).select_related("office")
-    }
-    refused = set()
-    for key in sorted(keys):
-        report = statuses.get(key)
-        if report and report.status not in editable_statuses(user) and key not in refused:
-            refused.add(key)
-            preview.errors.append(
-                RowError(
-                    office_rows.get(key[0], 0),
-                    _("%(office)s, %(period)s is %(status)s and cannot be changed")
-                    % {
-                        "office": report.office.name,
-                        "period": report.period_label,
-                        "status": report.get_status_display(),
-                    },
-                )
-            )
-
-
 def _diff(values, office_rows, grid, preview) -> None:
+    keys = {v.report_key for v in values}
     reports = {
-        (r.office_id, r.year, r.month): r.pk
+        (r.office_id, r.year, r.month): (r.pk, r.version)
         for r in MonthlyReport.objects.filter(
             office_id__in={v.office_id for v in values}, year__in={v.year for v in values}
         )
+        if (r.office_id, r.year, r.month) in keys
     }
-    stored = entry_queries.report_values(reports.values())
+    stored = entry_queries.report_values([pk for pk, _version in reports.values()])
+    preview.versions = [[*key, version] for key, (_pk, version) in sorted(reports.items())]
+    preview.base = [[*key, stored[pk]] for key, (pk, _version) in sorted(reports.items())]
     names = dict(
         CountyOffice.objects.filter(pk__in={v.office_id for v in values}).values_list("pk", "name")
     )
     for v in values:
-        key = _grid_key(v)
-        old = stored.get(reports.get(v.report_key), {}).get(key)
+        key = v.grid_key
+        old = stored.get(reports.get(v.report_key, (None,))[0], {}).get(key)
         state = "new" if old is None else ("unchanged" if old == v.value else "changed")
         preview.cells.append(
             PreviewCell(
@@ -307,24 +304,19 @@ def _diff(values, office_rows, grid, preview) -> None:
     preview.values = [
         v for v, c in zip(values, preview.cells, strict=True) if c.state != "unchanged"
     ]
+    rows = {c.row for c in preview.cells}
+    preview.unchanged_rows = len(rows - {c.row for c in preview.cells if c.state != "unchanged"})
     preview.cells.sort(key=lambda c: (c.state == "unchanged", c.row))
 
 
-def _grid_key(v: FigureValue) -> str:
-    if v.measure == "jobs":
-        return entry_queries.jobs_key(v.scheme_id)
-    if v.measure == "loans_count":
-        return entry_queries.count_key(v.bank_id, v.funding_source_id)
-    if v.measure == "loans_amount_rial":
-        return entry_queries.amount_key(v.bank_id, v.funding_source_id)
-    if v.measure == "referred_to_bank":
-        return entry_queries.referred_key(v.bank_id)
-    return v.measure
-
-
 @transaction.atomic
-def apply_upload(*, stored: dict | None, province: Province, user) -> int:
-    """Apply a previewed upload: all of it in one transaction, or nothing."""
+def apply_upload(
+    *, stored: dict | None, province: Province, user, accept_warnings=False, reason: str = ""
+) -> int:
+    """Apply a previewed upload: all of it in one transaction, or nothing.
+
+    The rules are applied again (programs.services.apply_values); a month
+    changed since the preview is refused with the month form's stale message."""
     if not stored or stored.get("province") != province.pk or not stored.get("values"):
         raise UploadError(_("Nothing to apply: upload the file again."))
     if not access.can_enter_figures(user, province):
@@ -333,22 +325,42 @@ def apply_upload(*, stored: dict | None, province: Province, user) -> int:
     in_province = set(CountyOffice.objects.filter(province=province).values_list("pk", flat=True))
     if any(v.office_id not in in_province for v in values):
         raise UploadError(_("The file names offices of another province."))
-    keys = {v.report_key for v in values}
-    changed = MonthlyReport.objects.select_for_update().filter(
-        office_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
-    )
-    for report in changed:
-        if (
-            report.office_id,
-            report.year,
-            report.month,
-        ) in keys and report.status not in editable_statuses(user):
-            raise UploadError(
-                _("%(office)s, %(period)s changed status since the preview; nothing was saved.")
-                % {"office": report.office, "period": report.period_label}
-            )
+    versions = {(o, y, m): 0 for o, y, m in {v.report_key for v in values}}
+    versions.update({(o, y, m): version for o, y, m, version in stored.get("versions", [])})
+    base = {(o, y, m): dict(b) for o, y, m, b in stored.get("base", [])}
     try:
-        apply_values(values=values, by=user)
-    except LockedMonthError as error:
+        apply_values(
+            values=values,
+            by=user,
+            accept_warnings=accept_warnings,
+            reason=reason,
+            expected_versions=versions,
+            base_values=base,
+        )
+    except StaleReportError as error:
+        raise UploadStaleError(str(error), _stale_changes(error.changes)) from error
+    except RulesError as error:
+        if any(d.code == "reason_required" for d in error.decisions):
+            raise UploadNeedsConfirmation(error.decisions[0].message) from error
+        if not error.errors:
+            raise UploadNeedsConfirmation(
+                _("Confirm the warnings (and give a reason) to save these figures.")
+            ) from error
         raise UploadError(str(error)) from error
     return len(values)
+
+
+def _stale_changes(changes) -> list[dict]:
+    """(month key, grid key, then, now) → what the page lists, amounts in toman."""
+    grid = entry_queries.month_grid({name: 0 for _key, name, _old, _new in changes})
+    offices = dict(
+        CountyOffice.objects.filter(pk__in={c[0][0] for c in changes}).values_list("pk", "name")
+    )
+    return [
+        {
+            "label": f"{offices.get(key[0], '')}، {month_label(key[1], key[2])}: {grid.label(name)}",
+            "old": _sheet_value(name, old or 0),
+            "new": _sheet_value(name, new or 0),
+        }
+        for key, name, old, new in changes
+    ]

@@ -18,20 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from programs import access, entry_queries, spreadsheet, workflow
+from programs import access, entry_queries, rules, services, spreadsheet, workflow
 from programs.forms import (
     FieldNoteFilter,
     FieldNoteForm,
     MonthForm,
     TransitionForm,
-    compute_warnings,
     month_layout,
     show_number,
     to_display,
     warnings_fingerprint,
 )
+from programs.importing import RowError
 from programs.models import CountyOffice, FieldNote, Province
-from programs.services import LockedMonthError
 from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, current_period
 from reliefjobs.lib.text import NumberError, parse_int
@@ -98,7 +97,13 @@ def matrix(request, code: str, year: int):
 
 def _month_page(request, office, year, month, report, form, status=200, **extra):
     reference = entry_queries.reference_values(office, year, month)
-    editable = workflow.can_edit(request.user, report, office)
+    # A month that may not be written at all (not begun, office not open) is shown read-only.
+    closed = [
+        d
+        for d in rules.period_decisions(office, year, month, status=None, user=request.user)
+        if d.is_error
+    ]
+    editable = workflow.can_edit(request.user, report, office) and not closed
     if not editable:
         for field in form.fields.values():
             field.disabled = True
@@ -111,6 +116,7 @@ def _month_page(request, office, year, month, report, form, status=200, **extra)
         "layout": month_layout(form, reference),
         "reference": reference,
         "editable": editable,
+        "closed_month": closed,
         "actions": workflow.allowed_actions(request.user, report),
         "transitions": report.transitions.select_related("by") if report else [],
         "confirmations": report.confirmations.select_related("by") if report else [],
@@ -146,18 +152,32 @@ def month(request, office_id: int, year: int, month: int):
         raise PermissionDenied
     form = MonthForm(request.POST, grid=grid, values=values, initial=initial)
     if not form.is_valid():
+        warnings = []
+        if set(form.errors) == {"reason"}:  # confirmed without a reason: keep the warnings shown
+            rows = workflow.figure_values(office, year, month, form.values, values)
+            warnings = [
+                d for d in services.check_values(values=rows, by=request.user) if not d.is_error
+            ]
+        return _month_page(
+            request, office, year, month, report, form, status=400, warnings=warnings
+        )
+    return _save_month(request, office, year, month, report, form)
+
+
+def _refused(request, office, year, month, report, form, error: rules.RulesError):
+    """The rules' decisions on the form: errors on their fields, warnings to confirm."""
+    if error.errors:
+        for decision in error.errors:
+            field = decision.field if decision.field in form.fields else None
+            form.add_error(field, decision.message)
         return _month_page(request, office, year, month, report, form, status=400)
-    warnings = compute_warnings(
-        values=form.values, recent=entry_queries.recent_totals(office, year, month), grid=grid
-    )
-    if warnings and not form.warnings_confirmed(warnings):
-        form.data = form.data.copy()
-        form.data["warnings_seen"] = warnings_fingerprint(warnings)
-        return _month_page(request, office, year, month, report, form, warnings=warnings)
-    return _save_month(request, office, year, month, report, form, warnings)
+    form.data = form.data.copy()
+    form.data["warnings_seen"] = warnings_fingerprint(error.warnings)
+    form.data["confirm"] = ""
+    return _month_page(request, office, year, month, report, form, warnings=error.warnings)
 
 
-def _save_month(request, office, year, month, report, form, warnings):
+def _save_month(request, office, year, month, report, form):
     try:
         saved = workflow.save_month(
             office=office,
@@ -167,7 +187,7 @@ def _save_month(request, office, year, month, report, form, warnings):
             by=request.user,
             expected_version=form.cleaned_data["version"],
             base_values=form.base_values(),
-            warnings=warnings,
+            accept_warnings=form.accepted_warnings(),
             reason=form.cleaned_data.get("reason") or "",
         )
     except workflow.StaleMonthError as error:
@@ -178,7 +198,9 @@ def _save_month(request, office, year, month, report, form, warnings):
         form.data["base"] = json.dumps(entry_queries.report_values([now.pk])[now.pk] if now else {})
         changes = _stale_changes(error, form.grid)
         return _month_page(request, office, year, month, now, form, stale=changes, status=409)
-    except (LockedMonthError, workflow.WorkflowError) as error:
+    except rules.RulesError as error:
+        return _refused(request, office, year, month, report, form, error)
+    except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return redirect("entry:month", office_id=office.pk, year=year, month=month)
     if "save_submit" in request.POST:
@@ -294,21 +316,22 @@ def upload(request, code: str):
     province = _get_province_for_user(request.user, code)
     if not access.can_enter_figures(request.user, province):
         raise PermissionDenied
-    # The month being reported is usually the one that just ended.
-    context = {"province": province, "months": range(1, 13), "current": current_period().previous()}
     if request.method != "POST":
-        return render(request, "programs/upload.html", context)
+        return _upload_page(request, province)
     preview = spreadsheet.preview_upload(
         file=request.FILES.get("file"), province=province, user=request.user
     )
     if preview.ok:
         request.session[spreadsheet.SESSION_KEY] = preview.to_session()
-    return render(
-        request,
-        "programs/upload.html",
-        {**context, "preview": preview},
-        status=200 if preview.ok else 400,
-    )
+    else:  # an earlier preview must not be confirmed by mistake
+        request.session.pop(spreadsheet.SESSION_KEY, None)
+    return _upload_page(request, province, preview=preview, status=200 if preview.ok else 400)
+
+
+def _upload_page(request, province, status=200, **extra):
+    # The month being reported is usually the one that just ended.
+    context = {"province": province, "months": range(1, 13), "current": current_period().previous()}
+    return render(request, "programs/upload.html", {**context, **extra}, status=status)
 
 
 @require_POST
@@ -317,12 +340,27 @@ def upload_confirm(request, code: str):
     province = _get_province_for_user(request.user, code)
     if not access.can_enter_figures(request.user, province):
         raise PermissionDenied
-    stored = request.session.pop(spreadsheet.SESSION_KEY, None)
+    stored = request.session.get(spreadsheet.SESSION_KEY)
     try:
-        count = spreadsheet.apply_upload(stored=stored, province=province, user=request.user)
+        count = spreadsheet.apply_upload(
+            stored=stored,
+            province=province,
+            user=request.user,
+            accept_warnings=bool(request.POST.get("confirm")),
+            reason=request.POST.get("reason", "").strip(),
+        )
+    except spreadsheet.UploadNeedsConfirmation as error:
+        # The preview stays: confirm its warnings with a reason, or upload again.
+        pending = [RowError(row, message) for row, message in stored.get("warnings", [])]
+        return _upload_page(request, province, pending=pending, confirm_error=error, status=400)
+    except spreadsheet.UploadStaleError as error:
+        request.session.pop(spreadsheet.SESSION_KEY, None)
+        return _upload_page(request, province, stale=error.changes, status=409)
     except spreadsheet.UploadError as error:
+        request.session.pop(spreadsheet.SESSION_KEY, None)
         messages.error(request, str(error))
         return redirect("entry:upload", code=province.code)
+    request.session.pop(spreadsheet.SESSION_KEY, None)
     messages.success(request, _("%(count)s values were saved.") % {"count": show_number(count)})
     year, month_number = stored["year"], stored["month"]
     return redirect(reverse("entry:matrix", args=[province.code, year]) + f"#m{month_number}")

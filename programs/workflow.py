@@ -8,25 +8,22 @@ the confirmed warnings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from loans.models import LoanFigure, ReferralFigure
 from programs import access
 from programs.entry_queries import SCALARS, parse_key, report_values
 from programs.models import (
-    JobsFigure,
     MonthlyReport,
     ReportStatus,
     ReportTransition,
     TransitionAction,
-    WarningConfirmation,
 )
-from programs.services import FigureValue, LockedMonthError, StaleReportError, apply_values
-from reliefjobs.lib import clock
+from programs.rules import editable_statuses
+from programs.services import FigureValue, StaleReportError, apply_values
+
+__all__ = ["editable_statuses"]
 
 
 class WorkflowError(Exception):
@@ -34,28 +31,8 @@ class WorkflowError(Exception):
 
 
 class StaleMonthError(StaleReportError):
-    """Someone saved the month after this form was opened."""
-
-    def __init__(self, *, changes: list[tuple[str, int | None, int | None]], report: MonthlyReport):
-        self.changes = changes  # (grid key, value the form started from, value now)
-        self.report = report
-        super().__init__(_("Someone else saved this month after you opened it."))
-
-
-@dataclass(frozen=True)
-class EntryWarning:
-    """A plausibility warning that a person may confirm with a reason."""
-
-    code: str
-    field: str
-    message: str
-
-
-def editable_statuses(user) -> tuple[str, ...]:
-    """Staff edit drafts and returned months; an admin may also correct a submitted one."""
-    if access.is_admin(user):
-        return (ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED)
-    return (ReportStatus.DRAFT, ReportStatus.RETURNED)
+    """Someone saved the month after this form was opened; `changes` lists
+    (grid key, value the form started from, value now)."""
 
 
 def can_edit(user, report: MonthlyReport | None, office) -> bool:
@@ -64,7 +41,7 @@ def can_edit(user, report: MonthlyReport | None, office) -> bool:
     return report is None or report.status in editable_statuses(user)
 
 
-def _figure_values(office, year, month, values, existing) -> list[FigureValue]:
+def figure_values(office, year, month, values, existing) -> list[FigureValue]:
     """The form's values as figure rows; a zero is written only over an existing line."""
     rows = []
     for key, value in values.items():
@@ -84,17 +61,6 @@ def _figure_values(office, year, month, values, existing) -> list[FigureValue]:
             )
         )
     return rows
-
-
-def _stamp_reason(report: MonthlyReport, by, since, reason: str) -> None:
-    """apply_values writes history in bulk without a reason; attach this save's reason."""
-    for model in (JobsFigure, LoanFigure, ReferralFigure):
-        model.history.filter(report_id=report.pk, history_date__gte=since, history_user=by).update(
-            history_change_reason=reason[:100]
-        )
-    MonthlyReport.history.filter(id=report.pk, history_date__gte=since, history_user=by).update(
-        history_change_reason=reason[:100]
-    )
 
 
 def _create_or_stale(office, year, month, by, base_values) -> MonthlyReport:
@@ -127,12 +93,13 @@ def save_month(
     by,
     expected_version: int,
     base_values: dict[str, int] | None = None,
-    warnings: list[EntryWarning] = (),
+    accept_warnings=False,
     reason: str = "",
 ) -> MonthlyReport:
     """Save a month's form. `values` maps every grid key of the form to its value
     (an emptied field is 0). Refuses a stale form (StaleMonthError listing what
-    changed), a month the user may not edit, and approved months."""
+    changed); the rules (programs.rules, through apply_values) refuse the rest:
+    months the user may not write, bad values, unconfirmed warnings."""
     report = (
         MonthlyReport.objects.select_for_update()
         .filter(office=office, year=year, month=month)
@@ -151,34 +118,20 @@ def save_month(
             if (base.get(key) or 0) != (current.get(key) or 0)
         ]
         raise StaleMonthError(changes=changed, report=report)
-    if report and report.status == ReportStatus.APPROVED:
-        raise LockedMonthError(_("This month is approved and locked."))
-    if report and report.status not in editable_statuses(by):
-        raise WorkflowError(_("A submitted month cannot be edited; ask a manager to return it."))
-    since = clock.now()
     try:
-        apply_values(values=_figure_values(office, year, month, values, current), by=by)
+        apply_values(
+            values=figure_values(office, year, month, values, current),
+            by=by,
+            accept_warnings=accept_warnings,
+            reason=reason,
+        )
     except IntegrityError as error:
         # Two first saves of a missing month at once: the other one created it.
         raise StaleMonthError(
             changes=[],
             report=MonthlyReport.objects.filter(office=office, year=year, month=month).first(),
         ) from error
-    report = MonthlyReport.objects.get(office=office, year=year, month=month)
-    if reason:
-        _stamp_reason(report, by, since, reason)
-    for warning in warnings:
-        confirmation = WarningConfirmation(
-            report=report,
-            code=warning.code,
-            field=warning.field,
-            message=warning.message,
-            reason=reason,
-            by=by,
-        )
-        confirmation.full_clean()
-        confirmation.save()
-    return report
+    return MonthlyReport.objects.get(office=office, year=year, month=month)
 
 
 def _move(*, report, by, action, to_status, allowed_from, comment="") -> MonthlyReport:

@@ -19,9 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from loans.models import Bank, FundingSource
 from programs import audit
 from programs.models import CountyOffice, MonthlyReport, ReportStatus, Scheme, User
-from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from programs.services import FigureValue, TargetValue, apply_targets
 from reliefjobs.lib import clock
 from tests.conftest import PASSWORD
+from tests.seeding import apply_values
 
 URL = "/audit/"
 
@@ -51,6 +52,15 @@ def history(admin_user, zanjan_staff, tehran_staff, zanjan, tehran):
                 1,
                 "loans_count",
                 77,
+                bank_id=bank.pk,
+                funding_source_id=source.pk,
+            ),
+            FigureValue(
+                t_office.pk,
+                1397,
+                1,
+                "loans_amount_rial",
+                90_000_000_000,
                 bank_id=bank.pk,
                 funding_source_id=source.pk,
             ),

@@ -15,7 +15,8 @@ from django.db import connection
 
 from loans.models import Bank, FundingSource
 from programs.models import CountyOffice, MonthlyReport, Province, Scheme, Target
-from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from programs.services import FigureValue, TargetValue, apply_targets
+from tests.seeding import apply_values
 
 SKIPPED = {"sessions.session"}
 

@@ -390,7 +390,8 @@ def test_reference_rows_used_by_figures_cannot_be_deleted(admin_user, as_admin):
 
     from loans.models import Bank, FundingSource
     from programs.models import MonthlyReport, Scheme
-    from programs.services import FigureValue, apply_values
+    from programs.services import FigureValue
+    from tests.seeding import apply_values
 
     office = _office("IR-19")
     scheme, bank, source = (
@@ -402,6 +403,8 @@ def test_reference_rows_used_by_figures_cannot_be_deleted(admin_user, as_admin):
         values=[
             FigureValue(office.pk, 1403, 1, "jobs", 3, scheme_id=scheme.pk),
             FigureValue(office.pk, 1403, 1, "loans_count", 2, bank_id=bank.pk,
+                        funding_source_id=source.pk),
+            FigureValue(office.pk, 1403, 1, "loans_amount_rial", 200_000_000, bank_id=bank.pk,
                         funding_source_id=source.pk),
         ],
         by=admin_user,

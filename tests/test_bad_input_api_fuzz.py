@@ -29,8 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programs.models import CountyOffice, Province, User
-from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from programs.services import FigureValue, TargetValue, apply_targets
 from reliefjobs.lib.text import NumberError, parse_int
+from tests.seeding import apply_values
 
 SPEC = yaml.safe_load((Path(__file__).parents[1] / "docs" / "openapi.yaml").read_text("utf-8"))
 EXAMPLES = int(os.environ.get("RELIEFJOBS_FUZZ_EXAMPLES", "120"))

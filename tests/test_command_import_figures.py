@@ -60,7 +60,7 @@ def counts():
 
 def test_sample_file_is_saved_with_a_summary():
     out, err = run(FIXTURES / "figures_sample.csv", "--language", "en")
-    assert "9 rows read: 9 values to change, 0 unchanged. Saved; 4 months updated." in out
+    assert "10 rows read: 10 values to change, 0 unchanged. Saved; 4 months updated." in out
     assert err == ""
     assert MonthlyReport.objects.count() == 4
     assert JobsFigure.objects.count() == 3
@@ -107,14 +107,16 @@ def test_xlsx_with_persian_headers(tmp_path):
                     None,
                     "بانک سپه",
                     "منابع بانکی",
-                    "۱۲٬۰۰۰٬۰۰۰",
+                    "۱۲۰٬۰۰۰٬۰۰۰",
                 ],
+                # An amount needs its number of loans (programs.rules).
+                ["IR-19", "ابهر", 1403, 2, "loans_count", None, "بانک سپه", "منابع بانکی", 2],
             ]
         )
     )
     run(path)
     report = MonthlyReport.objects.get()
-    assert (report.office.name, report.jobs, report.loans_amount_rial) == ("ابهر", 9, 12_000_000)
+    assert (report.office.name, report.jobs, report.loans_amount_rial) == ("ابهر", 9, 120_000_000)
 
 
 def test_name_variants_digits_and_separators_match(tmp_path):
@@ -169,7 +171,7 @@ def test_locked_month_is_refused_and_unchanged(tmp_path):
     MonthlyReport.objects.update(status=ReportStatus.APPROVED)
     before = counts()
     _message, lines = fails(write(tmp_path, "IR-19,زنجان,1403,1,trainees,,,,8"), "--language", "en")
-    assert lines == ["row 2: زنجان, Farvardin 1403 is approved and locked"]
+    assert lines == ["row 2: زنجان, Farvardin 1403 is approved and locked."]
     assert counts() == before
 
 

@@ -24,9 +24,10 @@ from django.db import connection, connections
 
 from programs import entry_queries, workflow
 from programs.models import CountyOffice, JobsFigure, MonthlyReport, ReportStatus, Scheme, User
-from programs.services import FigureValue, LockedMonthError, apply_values
+from programs.services import FigureValue, LockedMonthError
 from programs.workflow import StaleMonthError
 from tests.conftest import PASSWORD
+from tests.seeding import apply_values
 
 YEAR, MONTH = 1403, 4
 

@@ -52,7 +52,8 @@ def add_office_year(
     by=None,
 ):
     """Write one office's year of figures, spread over months, schemes, banks and sources."""
-    from programs.services import FigureValue, apply_values
+    from programs.services import FigureValue
+    from tests.seeding import apply_values
 
     schemes, banks, sources = reference()
     months = list(months)
@@ -90,7 +91,28 @@ def add_office_year(
             add(month, "referred_to_bank", part, bank_id=bank.pk)
         add(month, "trainees", t)
         add(month, "exits", e)
-    apply_values(values=values, by=by)
+    apply_values(values=_paired(values), by=by)
+
+
+def _paired(values):
+    """Move the amount of a loan line with no loans to the next line that has some,
+    so every line pairs count and amount (programs.rules) and the sums stay exact."""
+    from dataclasses import replace
+
+    carry, last = 0, None
+    for i, v in enumerate(values):
+        if v.measure != "loans_amount_rial":
+            continue
+        count = values[i - 1].value
+        if not count:
+            carry += v.value
+            values[i] = replace(v, value=0)
+        else:
+            values[i] = replace(v, value=v.value + carry)
+            carry, last = 0, i
+    if carry and last is not None:
+        values[last] = replace(values[last], value=values[last].value + carry)
+    return values
 
 
 def add_target(province, year, measure, value, office=None):

@@ -219,7 +219,11 @@ def test_warning_needs_confirmation_with_reason(office, zanjan_staff):
     assert not MonthlyReport.objects.filter(office=office, month=7).exists()
     seen = response.context["form"].data["warnings_seen"]
     response = _post(client, office, {"trainees": "500", "warnings_seen": seen, "confirm": "on"})
-    assert response.status_code == 200  # no reason given: still not saved
+    # No reason given: not saved, an error on the reason field, the warnings still shown.
+    assert response.status_code == 400
+    assert "reason" in response.context["form"].errors
+    assert [w.code for w in response.context["warnings"]] == ["spike"]
+    assert not MonthlyReport.objects.filter(office=office, month=7).exists()
     response = _post(
         client,
         office,

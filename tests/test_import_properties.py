@@ -28,6 +28,7 @@ from loans.models import LoanFigure, ReferralFigure
 from programs import importing, services
 from programs.importing import ImportFileError
 from programs.models import CountyOffice, JobsFigure, MonthlyReport, Target
+from tests import seeding
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def assert_clear_failure(data, *, kind="figures", user=None):
 def stored(admin_user):
     """Some figures already stored, so 'unchanged' means something."""
     office = CountyOffice.objects.get(province__code="IR-19", name="زنجان")
-    services.apply_values(
+    seeding.apply_values(
         values=[services.FigureValue(office.pk, 1403, 1, "trainees", 3200)], by=admin_user
     )
 

@@ -84,7 +84,7 @@ def figures_snapshot():
 @pytest.mark.django_db
 def test_sample_file_reads_with_bom_and_skips_blank_lines():
     rows = importing.read_rows(FIXTURES / "figures_sample.csv")
-    assert len(rows) == 9
+    assert len(rows) == 10
     assert rows[0] == (
         2,
         {
@@ -226,9 +226,11 @@ def test_bad_row_gives_reason_with_row_number(line, reason):
 
 
 @pytest.mark.django_db
-def test_int64_maximum_is_accepted():
+def test_int64_maximum_is_read_but_over_the_hard_limit():
     result = parse("IR-19,زنجان,1403,1,loans_amount_rial,,بانک سپه,منابع بانکی,9223372036854775807")
-    assert result.ok and result.values[0].value == 2**63 - 1
+    assert result.values[0].value == 2**63 - 1
+    assert {e.row for e in result.errors} == {2}
+    assert any("حداکثر" in e.message or "at most" in e.message for e in result.errors)
 
 
 @pytest.mark.django_db
@@ -296,7 +298,7 @@ def test_national_admin_may_import_any_province(admin_user):
 @pytest.mark.django_db
 def test_import_saves_the_sample_and_keeps_totals(zanjan):
     result = importing.import_figures(FIXTURES / "figures_sample.csv")
-    assert result.ok and result.saved and len(result.changed) == 9
+    assert result.ok and result.saved and len(result.changed) == 10
     report = MonthlyReport.objects.get(
         office__province=zanjan, office__name="زنجان", year=1403, month=1
     )
@@ -313,7 +315,7 @@ def test_reimporting_the_same_file_changes_nothing():
     importing.import_figures(FIXTURES / "figures_sample.csv")
     before = figures_snapshot()
     again = importing.import_figures(FIXTURES / "figures_sample.csv")
-    assert again.ok and not again.saved and again.unchanged == 9
+    assert again.ok and not again.saved and again.unchanged == 10
     assert figures_snapshot() == before
 
 
@@ -339,7 +341,7 @@ def test_one_bad_row_saves_nothing():
 @pytest.mark.django_db
 def test_dry_run_saves_nothing():
     result = importing.import_figures(FIXTURES / "figures_sample.csv", dry_run=True)
-    assert result.ok and len(result.changed) == 9 and not result.saved
+    assert result.ok and len(result.changed) == 10 and not result.saved
     assert not MonthlyReport.objects.exists()
 
 
@@ -357,9 +359,9 @@ def test_approved_month_refuses_a_change_but_accepts_an_equal_value():
                 )
             )
         )
+    # One line per problem: the month is locked (on its first changed row).
     assert [str(e) for e in changed.errors] == [
-        "row 2: زنجان, Farvardin 1403 is approved and locked",
-        "row 3: زنجان, Farvardin 1403 is approved and locked",
+        "row 2: زنجان, Farvardin 1403 is approved and locked.",
     ]
     assert JobsFigure.objects.get().value == 12
 
@@ -372,7 +374,7 @@ def test_staff_cannot_change_a_submitted_month_but_an_admin_can(zanjan_staff, ad
     with translation.override("en"):
         refused = importing.import_figures(io.BytesIO(data), user=zanjan_staff)
     assert [str(e) for e in refused.errors] == [
-        "row 2: زنجان, Farvardin 1403 is submitted; only an admin may change it now"
+        "row 2: زنجان, Farvardin 1403 is submitted and awaits approval; ask a manager to return it."
     ]
     assert importing.import_figures(io.BytesIO(data), user=admin_user).saved
     assert MonthlyReport.objects.get().trainees == 5
@@ -450,4 +452,4 @@ def test_a_web_upload_reads_like_a_file_on_disk():
     upload.read(10)  # a form may already have peeked at it
     assert importing.read_rows(upload) == importing.read_rows(FIXTURES / "figures_sample.csv")
     result = importing.import_figures(upload, dry_run=True)
-    assert result.ok and len(result.changed) == 9
+    assert result.ok and len(result.changed) == 10

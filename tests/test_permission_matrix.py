@@ -43,8 +43,9 @@ from programs.models import (
     Target,
     User,
 )
-from programs.services import FigureValue, TargetValue, apply_targets, apply_values
+from programs.services import FigureValue, TargetValue, apply_targets
 from tests.conftest import PASSWORD
+from tests.seeding import apply_values
 
 ROLES = (
     "anonymous",
@@ -181,8 +182,10 @@ ADMIN_MODELS = {
     "programs.countyoffice": dict(
         view=STAFF + MANAGERS + ("admin",), edit=("admin",), delete=(), scoped=True
     ),
+    # Monthly figures are read-only in the admin for everyone: the month page is the one
+    # entry path (issue 10.2; 13.1, 13.2). Admins may delete a report.
     "programs.monthlyreport": dict(
-        view=STAFF + MANAGERS + ("admin",), edit=STAFF + ("admin",), delete=("admin",), scoped=True
+        view=STAFF + MANAGERS + ("admin",), edit=(), delete=("admin",), scoped=True
     ),
     "programs.target": dict(
         view=STAFF + MANAGERS + ("admin",), edit=("admin",), delete=("admin",), scoped=True

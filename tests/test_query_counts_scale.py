@@ -16,8 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import CountyOffice, Province
-from programs.services import TargetValue, apply_targets, apply_values
+from programs.services import TargetValue, apply_targets
 from reports import cache
+from tests.seeding import apply_values
 from tests.test_rollups import random_values
 
 pytestmark = pytest.mark.django_db

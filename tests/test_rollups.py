@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 
 from loans.models import Bank, FundingSource, LoanFigure, ReferralFigure
 from programs.models import CountyOffice, JobsFigure, MonthlyReport, Scheme
-from programs.services import FigureValue, apply_values, recompute_totals
+from programs.services import FigureValue, recompute_totals
 from reports import rollups
 from reports.models import (
     OfficeYear,
@@ -33,6 +33,7 @@ from reports.models import (
     ProvinceMonthReferral,
     ProvinceMonthScheme,
 )
+from tests.seeding import apply_values
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +63,16 @@ def random_values(offices, years=(1402,), months=range(1, 13), seed=7, density=0
                     )
                     for f in sources:
                         dims = dict(bank_id=b, funding_source_id=f)
+                        # A loan line has both its count and its amount (programs.rules).
+                        count = rng.randint(0, 5)
                         values.append(
-                            FigureValue(
-                                **base, measure="loans_count", value=rng.randint(0, 5), **dims
-                            )
+                            FigureValue(**base, measure="loans_count", value=count, **dims)
                         )
                         values.append(
                             FigureValue(
                                 **base,
                                 measure="loans_amount_rial",
-                                value=rng.randint(0, 9) * 10**9,
+                                value=count * rng.randint(1, 9) * 10**8,
                                 **dims,
                             )
                         )

@@ -28,6 +28,7 @@ from programs.models import (
     Scheme,
     WarningConfirmation,
 )
+from programs.rules import RulesError
 from programs.services import LockedMonthError
 
 pytestmark = pytest.mark.django_db
@@ -159,8 +160,9 @@ def test_approved_month_is_locked_for_everyone(office, zanjan_staff, zanjan_mana
 def test_submitted_month_cannot_be_edited_by_staff(office, zanjan_staff):
     report = _save(office, zanjan_staff, {"trainees": 3, "exits": 0})
     report = workflow.submit_report(report=report, by=zanjan_staff)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(RulesError) as refused:
         _save(office, zanjan_staff, {"trainees": 4, "exits": 0}, report.version)
+    assert [d.code for d in refused.value.errors] == ["submitted"]
 
 
 def test_staff_cannot_approve_and_manager_cannot_enter(office, zanjan_staff, zanjan_manager):
@@ -205,9 +207,24 @@ def test_national_manager_approves_any_province(office, zanjan_staff, national_m
 
 
 def test_confirmed_warnings_and_reason_are_stored(office, zanjan_staff):
-    warning = workflow.EntryWarning("spike", "trainees", "زیاد است")
+    for month in range(1, 7):
+        workflow.save_month(
+            office=office,
+            year=1405,
+            month=month,
+            values={"trainees": 10, "exits": 0},
+            by=zanjan_staff,
+            expected_version=0,
+        )
+    with pytest.raises(RulesError) as refused:
+        _save(office, zanjan_staff, {"trainees": 900, "exits": 0})
+    assert [w.code for w in refused.value.warnings] == ["spike"]
     report = _save(
-        office, zanjan_staff, {"trainees": 900, "exits": 0}, warnings=[warning], reason="دوره ویژه"
+        office,
+        zanjan_staff,
+        {"trainees": 900, "exits": 0},
+        accept_warnings=True,
+        reason="دوره ویژه",
     )
     stored = WarningConfirmation.objects.get(report=report)
     assert (stored.code, stored.reason, stored.by) == ("spike", "دوره ویژه", zanjan_staff)

@@ -40,15 +40,28 @@ class ImportCommand(BaseCommand):
     def summary(self, result, *, dry_run: bool) -> str:
         raise NotImplementedError
 
+    def import_options(self, options) -> dict:
+        """Keyword arguments a subclass adds to `run_import` (its own flags)."""
+        return {}
+
+    def report_warnings(self, result, *, dry_run: bool) -> None:
+        """Subclasses with warnings list them (and fail when they stop the save)."""
+
     def handle(self, *args, **options):
         with translation.override(options["language"] or settings.LANGUAGE_CODE):
             user = user_named(options["user"])
             try:
-                result = self.run_import(options["file"], user=user, dry_run=options["dry_run"])
+                result = self.run_import(
+                    options["file"],
+                    user=user,
+                    dry_run=options["dry_run"],
+                    **self.import_options(options),
+                )
             except ImportFileError as exc:
                 raise CommandError(str(exc)) from exc
             if result.errors:
                 self._report_errors(result)
+            self.report_warnings(result, dry_run=options["dry_run"])
             self.stdout.write(self.summary(result, dry_run=options["dry_run"]))
 
     def _report_errors(self, result) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_clock_stamps'),
+        ('programs', '0004_h01_confirmation_by_optional'),
     ]
 
     operations = [
