@@ -106,6 +106,9 @@ def test_entry_settings_take_persian_digits(admin_client):
             "max_average_loan_rial": "۵۰۰٬۰۰۰٬۰۰۰",
             "max_jobs_per_loan": "۷",
             "spike_factor": "٣",
+            "remind_days_before": "3",
+            "remind_days_after": "1",
+            "remind_waiting_days": "5",
         },
     )
     assert response.status_code == 302, form_errors(response)

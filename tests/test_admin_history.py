@@ -39,7 +39,7 @@ def edited_month(zanjan_staff, zanjan_manager, zanjan):
         )
 
     report = save(35, 0)
-    report = save(1_000_025, report.version, "نمایشگاه کاریابی")
+    report = save(40_025, report.version, "نمایشگاه کاریابی")
     report = save(35, report.version, "رقم اشتباه بود؛ برگشت به ۳۵")
     report = workflow.submit_report(report=report, by=zanjan_staff)
     workflow.return_report(report=report, by=zanjan_manager, comment="فهرست افراد پیوست نشده")
@@ -63,10 +63,10 @@ def test_edit_edit_revert_reads_in_order_with_old_and_new(client, admin_user, ed
     response, records = _records(client, edited_month)
     jobs = [change for record in records for change in _jobs_change(record)]
     # newest first: the revert, the big edit, then the first save
-    assert jobs[:2] == [("۱٬۰۰۰٬۰۲۵", "۳۵"), ("۳۵", "۱٬۰۰۰٬۰۲۵")]
+    assert jobs[:2] == [("۴۰٬۰۲۵", "۳۵"), ("۳۵", "۴۰٬۰۲۵")]
     html = response.content.decode()
-    assert html.index("۱٬۰۰۰٬۰۲۵ &nbsp;&larr;&nbsp; ۳۵") < html.index(
-        "۳۵ &nbsp;&larr;&nbsp; ۱٬۰۰۰٬۰۲۵"
+    assert html.index("۴۰٬۰۲۵ &nbsp;&larr;&nbsp; ۳۵") < html.index(
+        "۳۵ &nbsp;&larr;&nbsp; ۴۰٬۰۲۵"
     )
 
 

@@ -36,6 +36,9 @@ def test_entry_settings_loan_bounds_are_typed_in_toman(client, admin_user):
             "max_average_loan_rial": "۵۰۰,۰۰۰,۰۰۰",
             "max_jobs_per_loan": "5",
             "spike_factor": "3",
+            "remind_days_before": "3",
+            "remind_days_after": "1",
+            "remind_waiting_days": "5",
         },
     )
     assert response.status_code == 302
