@@ -214,9 +214,14 @@ def goal_vs_actual(
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         text=[fa_pct(r["achievement"]) if r["achievement"] is not None else "" for r in rows],
-        textposition="inside",
+        # Upright, full-size labels: inside a bar wide enough, beside it otherwise
+        # (Plotly would rotate and shrink them inside narrow bars).
+        textposition="auto",
+        textangle=0,
         insidetextanchor="start",
-        textfont={"color": "#ffffff"},
+        insidetextfont={"color": "#ffffff"},
+        outsidetextfont={"color": "#1f2933"},
+        cliponaxis=False,
         customdata=[links.get(n) for n in names] if links else None,
     )
     with_target = [r for r in rows if r["target_jobs"] is not None]
@@ -350,6 +355,8 @@ def achievement_map(rows: list[dict], link=None) -> Chart:
         height=560,
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 10, "b": 80},
+        # Height per width of the tile grid: dashboard.js sizes the map on phones and paper.
+        meta={"aspect": tilemap.ROWS / tilemap.COLUMNS},
         xaxis={**hidden, "range": [-0.5, tilemap.COLUMNS - 0.5]},
         yaxis={**hidden, "autorange": "reversed", "scaleanchor": "x"},
     )
@@ -386,11 +393,17 @@ def _tile_name(name: str) -> str:
 
 def _month_axis(labels: list[str]) -> dict:
     # RTL: Farvardin at the right, next to the value axis, time running leftwards.
+    # Ticks read the month name alone (the year is in the title); on a phone
+    # static/js/dashboard.js keeps every second or third of them.
+    short = [month_name(m) for m in range(1, 13)] if len(labels) == 12 else labels
     return {
         "type": "category",
         "categoryorder": "array",
         "categoryarray": labels,
         "autorange": "reversed",
+        "tickmode": "array",
+        "tickvals": labels,
+        "ticktext": short,
         "tickangle": 0,
         "automargin": True,
     }
@@ -650,7 +663,7 @@ def backlog_trend(year: int, rows: list[dict]) -> Chart:
     layout = _layout(
         height=440,
         barmode="stack",
-        xaxis={**_month_axis(labels), "tickangle": -45},
+        xaxis=_month_axis(labels),
         yaxis=_axis(month_totals, side="right"),
     )
     table = Table(
