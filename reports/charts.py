@@ -747,7 +747,7 @@ def province_page(year: int, elapsed: int, province) -> dict:
         return f"{reverse('office', args=[row['id']])}?year={year}"
 
     share = pace.expected_share(year, elapsed)
-    done = pace.done_by_office(year, elapsed, province.pk)
+    done = pace.done_by_office(year, elapsed, province.pk, offices)
     places = pace.places_on_pace(offices, done, share, key="id", link=link)
     return {
         "cards": cards(figures, months, elapsed),

@@ -149,8 +149,15 @@ def done_by_province(year: int, elapsed: int, province_ids: list[int] | None = N
     )
 
 
-def done_by_office(year: int, elapsed: int, province_id: int) -> dict:
-    """{county office id: jobs in months 1..elapsed} for one province (one query)."""
+def done_by_office(year: int, elapsed: int, province_id: int, rows: list[dict]) -> dict:
+    """{county office id: jobs in months 1..elapsed} for one province.
+
+    A whole year is the yearly rollup already in `rows` (no query); a year in
+    progress has no per-office monthly rollup, so it sums the province's
+    monthly reports of the ended months (one query, at most offices × 11 rows).
+    """
+    if elapsed >= MONTHS:
+        return {r["id"]: r["jobs"] for r in rows}
     return dict(
         MonthlyReport.objects.filter(office__province_id=province_id, year=year, month__lte=elapsed)
         .values("office_id")
