@@ -231,5 +231,6 @@ def completeness(request):
             "year_fa": to_persian_digits(year),
             "years": list(reversed(years)),
             "months": [jalali.month_name(m) for m in range(1, 13)],
+            "printed_on": jalali.format_date(clock.today()),
         },
     )
