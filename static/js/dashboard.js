@@ -181,11 +181,11 @@
       if (t.type === "bar" && t.orientation === "h" && t.y) { bars = Math.max(bars, t.y.length); }
     });
     var height = cols === 1 ? 210 : (cols === 2 ? 260 : 200);
-    if (bars) { height = Math.max(cols === 3 ? 170 : 190, Math.min(420, 60 + 12 * bars)); }
+    if (bars) { height = Math.max(cols === 3 ? 170 : 190, Math.min(400, 60 + 11 * bars)); }
     var aspect = figure.layout.meta && figure.layout.meta.aspect;
     if (aspect) {
       var m = figure.layout.margin || {};
-      height = Math.min(420, Math.round(width * aspect + (m.t || 0) + (m.b || 0)));
+      height = Math.min(400, Math.round(width * aspect + (m.t || 0) + (m.b || 0)));
     }
     if (own) { height = own; }
     return { width: width, height: height, cols: cols };
