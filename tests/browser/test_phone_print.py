@@ -74,7 +74,7 @@ def test_no_dashboard_scrolls_sideways_on_a_phone(page, demo):
         page.set_viewport_size({"width": 1440, "height": 900})
         _open(page, url)
         screenshot_first_screen(page, f"phone-print-{name}-1440")
-        for width in (390, 360):
+        for width in (360, 390):
             page.set_viewport_size({"width": width, "height": 844})
             _open(page, url)
             scroll, client = _overflow(page)
@@ -132,6 +132,8 @@ def _save_pdf(name, pdf: bytes):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"print-{name}.pdf"
     path.write_bytes(pdf)
+    for old in ARTIFACTS.glob(f"print-{name}-page-*.png"):
+        old.unlink()  # a page count that shrank leaves no stale page behind
     if shutil.which("pdftoppm"):
         subprocess.run(
             ["pdftoppm", "-r", "80", "-png", str(path), str(ARTIFACTS / f"print-{name}-page")],
