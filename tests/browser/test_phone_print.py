@@ -5,6 +5,8 @@ for the country, province, breakdowns and county office dashboards and the
 national completeness table:
 - at 390 px (and 360 px) no page scrolls sideways: the document is no wider
   than the screen (a wide table scrolls inside its own box);
+- the country and province pages answer "on track? who is behind?" on the
+  first screen (the pace block ends above the fold at 1440 × 900 and 390 × 844);
 - on a phone the month axis shows a few short month names, upright;
 - printed on A4 landscape each dashboard takes at most two pages, and no chart
   is cut by a page break (each chart is drawn no taller than a page and no
@@ -60,6 +62,13 @@ def _overflow(page):
     )
 
 
+def _pace_panel_bottom(page):
+    """Where the "on track? who is behind?" block ends, from the top of the page."""
+    return page.evaluate(
+        "() => document.querySelector('.pace-panel').getBoundingClientRect().bottom + scrollY"
+    )
+
+
 def _month_ticks(page, figure_id):
     return page.evaluate(
         """id => Array.from(document.querySelectorAll('#fig-' + id + ' .xtick text'))
@@ -74,11 +83,17 @@ def test_no_dashboard_scrolls_sideways_on_a_phone(page, demo):
         page.set_viewport_size({"width": 1440, "height": 900})
         _open(page, url)
         screenshot_first_screen(page, f"phone-print-{name}-1440")
+        if name in ("country", "province"):
+            assert _pace_panel_bottom(page) <= 900, f"{name}: who is behind is below the fold"
         for width in (360, 390):
             page.set_viewport_size({"width": width, "height": 844})
             _open(page, url)
             scroll, client = _overflow(page)
             assert scroll <= client, f"{name} at {width} px is {scroll} px wide"
+            if name in ("country", "province"):
+                assert _pace_panel_bottom(page) <= 844, (
+                    f"{name} at {width} px: verdict below the fold"
+                )
         screenshot(page, f"phone-print-{name}-390")
         screenshot_first_screen(page, f"phone-print-{name}-390-first-screen")
     assert page.watch.console_errors == []
