@@ -141,3 +141,21 @@ def test_before_any_month_ends_pace_is_not_judged(client, national_manager, zanj
     panel = response.context["pace"]
     assert panel["elapsed"] == 0 and panel["furthest"] == []
     assert "سنجش مسیر هدف از پایان فروردین" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_finished_year_is_judged_on_its_whole_goal(client, national_manager, zanjan):
+    from tests.test_dashboard_data import seed_zanjan_1397
+
+    cache.clear()
+    seed_zanjan_1397(zanjan)
+    add_target(zanjan, 1397, "jobs", 3520)
+    client.force_login(national_manager)
+    response = client.get("/province/IR-19/?year=1397")
+    panel = response.context["pace"]
+    assert panel["elapsed"] == 12 and panel["expected"] == "۳٬۵۲۰" and panel["done"] == "۲٬۸۸۲"
+    assert panel["standing"] == "behind"
+    # No pace mark on the bars: at year end the goal tick is where it should be.
+    offices = {c.id: c for c in response.context["charts"]}["offices"]
+    assert len(offices.figure["data"]) == 2
+    assert "سال با ۲٬۸۸۲ شغل به پایان رسید" in response.content.decode()
