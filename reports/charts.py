@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reliefjobs.lib.jalali import month_label, month_name
 from reliefjobs.lib.money import group_digits, short_toman
 from reliefjobs.lib.text import to_persian_digits
-from reports import plotly_text, progress, tilemap, units
+from reports import plotly_text, progress, units
 
 FONT = "Vazirmatn FD, Vazirmatn, Tahoma, sans-serif"
 # Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
@@ -220,9 +221,13 @@ def ranked(rows: list[dict]) -> list[dict]:
 
 
 def goal_vs_actual(
-    chart_id: str, title: str, rows: list[dict], place_header: str, link=None
+    chart_id: str, title: str, rows: list[dict], place_header: str, link=None, marks=None
 ) -> Chart:
-    """Horizontal bars of jobs per place, best achievement on top, target as a tick."""
+    """Horizontal bars of jobs per place, best achievement on top, target as a tick.
+
+    `marks`: an extra marker trace on the same rows (reports.pace's "where it
+    should be by now").
+    """
     rows = ranked(rows)
     links = {r["name"]: link(r) for r in rows} if link else {}
     names = [r["name"] for r in rows]
@@ -246,9 +251,14 @@ def goal_vs_actual(
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         text=[fa_pct(r["achievement"]) if r["achievement"] is not None else "" for r in rows],
-        textposition="inside",
+        # Upright, full-size labels: inside a bar wide enough, beside it otherwise
+        # (Plotly would rotate and shrink them inside narrow bars).
+        textposition="auto",
+        textangle=0,
         insidetextanchor="start",
-        textfont={"color": "#ffffff"},
+        insidetextfont={"color": "#ffffff"},
+        outsidetextfont={"color": "#1f2933"},
+        cliponaxis=False,
         customdata=[links.get(n) for n in names] if links else None,
     )
     with_target = [r for r in rows if r["target_jobs"] is not None]
@@ -262,6 +272,10 @@ def goal_vs_actual(
         hovertemplate="%{hovertext}<extra></extra>",
     )
     values = [r["jobs"] for r in rows] + [r["target_jobs"] for r in with_target]
+    traces = [bars, targets]
+    if marks is not None:
+        traces.append(marks)
+        values += list(marks.x)
     layout = _layout(
         height=max(320, 28 * len(rows) + 110),
         bargap=0.25,
@@ -301,118 +315,7 @@ def goal_vs_actual(
         ],
         kinds=["rank", "text", "int", "int", "pct", "int", "rial", "int", "int", "int"],
     )
-    return Chart(chart_id, title, _figure([bars, targets], layout), table, links)
-
-
-def achievement_map(rows: list[dict], link=None) -> Chart:
-    """The tile-grid map: one square per province coloured by achievement."""
-    by_code = {
-        r["code"]: {**r, "achievement": progress.achievement(r["jobs"], r["target_jobs"])}
-        for r in rows
-    }
-    cap = 120
-    grid_any = [[None] * tilemap.COLUMNS for _ in range(tilemap.ROWS)]
-    grid_pct = [[None] * tilemap.COLUMNS for _ in range(tilemap.ROWS)]
-    xs, ys, labels, hovers, colours, urls = [], [], [], [], [], []
-    for code, (row, col) in tilemap.TILES.items():
-        r = by_code.get(code)
-        if r is None:
-            continue
-        grid_any[row][col] = 0
-        if r["achievement"] is not None:
-            grid_pct[row][col] = min(r["achievement"], cap)
-        xs.append(col)
-        ys.append(row)
-        labels.append(f"{_tile_name(r['name'])}<br>{fa_pct(r['achievement'])}")
-        hovers.append(
-            _hover(
-                [
-                    f"<b>{plotly_text.label(r['name'])}</b>",
-                    f"{_('Jobs created')}: {fa_int(r['jobs'])}",
-                    f"{_('Target')}: {fa_int(r['target_jobs'])}",
-                    f"{_('Achieved')}: {fa_pct(r['achievement'])}",
-                ]
-            )
-        )
-        dark = r["achievement"] is not None and r["achievement"] < 75
-        colours.append("#ffffff" if dark else "#1f2933")
-        urls.append(link(r) if link else None)
-    ticks = [0, 30, 60, 90, 120]
-    base = go.Heatmap(
-        z=grid_any,
-        colorscale=[[0, "#eef1f5"], [1, "#eef1f5"]],
-        showscale=False,
-        xgap=4,
-        ygap=4,
-        hoverinfo="skip",
-    )
-    heat = go.Heatmap(
-        z=grid_pct,
-        zmin=0,
-        zmax=cap,
-        colorscale="Viridis",
-        xgap=4,
-        ygap=4,
-        hoverinfo="skip",
-        colorbar={
-            "title": {"text": _("Achieved (%)"), "side": "top"},
-            "orientation": "h",
-            "tickmode": "array",
-            "tickvals": ticks,
-            "ticktext": [fa_pct(t) for t in ticks],
-            "x": 0.5,
-            "xanchor": "center",
-            "y": -0.02,
-            "yanchor": "top",
-            "len": 0.6,
-            "thickness": 12,
-        },
-    )
-    text = go.Scatter(
-        x=xs,
-        y=ys,
-        mode="text",
-        text=labels,
-        textfont={"color": colours, "size": 11},
-        hovertext=hovers,
-        hovertemplate="%{hovertext}<extra></extra>",
-        showlegend=False,
-        customdata=urls if link else None,
-    )
-    hidden = {"visible": False, "fixedrange": True}
-    layout = _layout(
-        height=560,
-        showlegend=False,
-        margin={"l": 10, "r": 10, "t": 10, "b": 80},
-        xaxis={**hidden, "range": [-0.5, tilemap.COLUMNS - 0.5]},
-        yaxis={**hidden, "autorange": "reversed", "scaleanchor": "x"},
-    )
-    table = Table(
-        headers=[_("Province"), _("Jobs created"), _("Jobs target"), _("Achieved (%)")],
-        rows=[
-            [
-                r["name"],
-                r["jobs"],
-                r["target_jobs"],
-                None if r["achievement"] is None else round(r["achievement"], 1),
-            ]
-            for r in sorted(by_code.values(), key=lambda r: r["code"])
-        ],
-        kinds=["text", "int", "int", "pct"],
-    )
-    links = {r["name"]: link(r) for r in by_code.values()} if link else {}
-    return Chart(
-        "map", _("Achievement by province"), _figure([base, heat, text], layout), table, links
-    )
-
-
-def _tile_name(name: str) -> str:
-    """A long province name on two lines so it fits its tile."""
-    if len(name) <= 9 or " " not in name:
-        return plotly_text.label(name)
-    spaces = [i for i, ch in enumerate(name) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
-    return f"{plotly_text.label(name[:cut])}<br>{plotly_text.label(name[cut + 1 :])}"
+    return Chart(chart_id, title, _figure(traces, layout), table, links)
 
 
 # Months --------------------------------------------------------------------
@@ -420,11 +323,17 @@ def _tile_name(name: str) -> str:
 
 def _month_axis(labels: list[str]) -> dict:
     # RTL: Farvardin at the right, next to the value axis, time running leftwards.
+    # Ticks read the month name alone (the year is in the title); on a phone
+    # static/js/dashboard.js keeps every second or third of them.
+    short = [month_name(m) for m in range(1, 13)] if len(labels) == 12 else labels
     return {
         "type": "category",
         "categoryorder": "array",
         "categoryarray": labels,
         "autorange": "reversed",
+        "tickmode": "array",
+        "tickvals": labels,
+        "ticktext": short,
         "tickangle": 0,
         "automargin": True,
     }
@@ -792,7 +701,7 @@ def backlog_trend(year: int, rows: list[dict]) -> Chart:
     layout = _layout(
         height=440,
         barmode="stack",
-        xaxis={**_month_axis(labels), "tickangle": -45},
+        xaxis=_month_axis(labels),
         yaxis=_axis(month_totals, side="right"),
     )
     table = Table(
@@ -969,7 +878,7 @@ def _year_over_year(year: int, elapsed: int, by_year: dict) -> tuple[list[dict],
 
 
 def country_page(year: int, elapsed: int) -> dict:
-    from reports import queries
+    from reports import pace, queries
 
     scope = Scope("country")
     rows = queries.province_progress(year, None)
@@ -982,15 +891,25 @@ def country_page(year: int, elapsed: int) -> dict:
     by_year = _history(year, scope)
     outlook = _forecast(year, elapsed, scope, months, by_year)
     yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
+    share = pace.expected_share(year, elapsed)
+    places = pace.places_on_pace(rows, pace.done_by_province(year, elapsed), share, link=link)
     return {
         "forecast": outlook,
         "yoy_cards": yoy_cards,
         "cards": cards(figures, outlook, elapsed),
+        "pace": _pace_panel(
+            year, elapsed, months, figures, places, pgettext("pace", "provinces"), outlook
+        ),
         "charts": [
             goal_vs_actual(
-                "provinces", _("Jobs against target by province"), rows, _("Province"), link
+                "provinces",
+                _("Jobs against target by province"),
+                rows,
+                _("Province"),
+                link,
+                marks=pace.pace_marks(rows, share),
             ),
-            achievement_map(rows, link),
+            pace.pace_map(places, share, link),
             cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
             *yoy_charts,
         ],
@@ -998,8 +917,24 @@ def country_page(year: int, elapsed: int) -> dict:
     }
 
 
+def _pace_panel(year, elapsed, months, figures, places, place_word, outlook) -> dict:
+    """The first block of a page; its year end is the page's one forecast."""
+    from reports import pace
+
+    done = sum(m["jobs"] for m in months[:elapsed])
+    return pace.panel(
+        year=year,
+        elapsed=elapsed,
+        done=done,
+        target=figures["target_jobs"],
+        projected=outlook.value,
+        places=places,
+        place_word=place_word,
+    )
+
+
 def province_page(year: int, elapsed: int, province) -> dict:
-    from reports import queries
+    from reports import pace, queries
 
     scope = Scope("province", province=province)
     figures = queries.province_progress(year, [province.pk])[0]
@@ -1008,17 +943,28 @@ def province_page(year: int, elapsed: int, province) -> dict:
     by_year = _history(year, scope)
     outlook = _forecast(year, elapsed, scope, months, by_year)
     yoy_cards, yoy_charts = _year_over_year(year, elapsed, by_year)
+
+    def link(row):
+        return f"{reverse('office', args=[row['id']])}?year={year}"
+
+    share = pace.expected_share(year, elapsed)
+    done = pace.done_by_office(year, elapsed, province.pk, offices)
+    places = pace.places_on_pace(offices, done, share, key="id", link=link)
     return {
         "forecast": outlook,
         "yoy_cards": yoy_cards,
         "cards": cards(figures, outlook, elapsed),
+        "pace": _pace_panel(
+            year, elapsed, months, figures, places, pgettext("pace", "county offices"), outlook
+        ),
         "charts": [
             goal_vs_actual(
                 "offices",
                 _("Jobs against target by county office"),
                 offices,
                 _("County office"),
-                lambda row: f"{reverse('office', args=[row['id']])}?year={year}",
+                link,
+                marks=pace.pace_marks(offices, share),
             ),
             cumulative_vs_pace(year, months, figures["target_jobs"], elapsed, outlook),
             *yoy_charts,

@@ -48,3 +48,14 @@ COLUMNS = 1 + max(c for _, c in TILES.values())
 
 def tile_of(code: str) -> tuple[int, int] | None:
     return TILES.get(code)
+
+
+def tile_name(name: str) -> str:
+    """A long province name on two lines so it fits its tile (escaped for Plotly's label HTML)."""
+    from reports.plotly_text import label
+
+    if len(name) <= 9 or " " not in name:
+        return label(name)
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return f"{label(name[:cut])}<br>{label(name[cut + 1 :])}"

@@ -24,6 +24,7 @@ from reliefjobs.lib import clock, jalali
 from reliefjobs.lib.text import NumberError, parse_int, to_persian_digits
 from reports import charts, exports, queries
 from reports.cache import cached, key_for
+from reports.completeness import national_completeness
 
 BUILDERS = {
     "country": lambda year, elapsed, scope: charts.country_page(year, elapsed),
@@ -207,4 +208,29 @@ def export(request, view: str, chart: str, fmt: str):
         raise Http404
     return exports.response(
         found.table, fmt=fmt, filename=f"{view}-{chart}-{year}", title=found.title
+    )
+
+
+@login_required
+def completeness(request):
+    """Province × month: reports approved, awaiting approval and late.
+
+    National users see the 31 provinces; a provincial user their own province
+    only (docs/permissions.md: reads are scoped to the user's province).
+    """
+    year = _year(request)
+    provinces = Province.objects.visible_to(request.user)
+    table = national_completeness(provinces, year, clock.today())
+    years = sorted(set(queries.available_years()) | {year, jalali.current_period().year})
+    return render(
+        request,
+        "reports/completeness.html",
+        {
+            "table": table,
+            "year": year,
+            "year_fa": to_persian_digits(year),
+            "years": list(reversed(years)),
+            "months": [jalali.month_name(m) for m in range(1, 13)],
+            "printed_on": jalali.format_date(clock.today()),
+        },
     )

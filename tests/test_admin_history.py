@@ -65,9 +65,7 @@ def test_edit_edit_revert_reads_in_order_with_old_and_new(client, admin_user, ed
     # newest first: the revert, the big edit, then the first save
     assert jobs[:2] == [("۴۰٬۰۲۵", "۳۵"), ("۳۵", "۴۰٬۰۲۵")]
     html = response.content.decode()
-    assert html.index("۴۰٬۰۲۵ &nbsp;&larr;&nbsp; ۳۵") < html.index(
-        "۳۵ &nbsp;&larr;&nbsp; ۴۰٬۰۲۵"
-    )
+    assert html.index("۴۰٬۰۲۵ &nbsp;&larr;&nbsp; ۳۵") < html.index("۳۵ &nbsp;&larr;&nbsp; ۴۰٬۰۲۵")
 
 
 def test_stored_jobs_total_equals_the_latest_history(edited_month):

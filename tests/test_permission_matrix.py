@@ -104,6 +104,9 @@ PAGES = [
     Probe("office", lambda c, s: f"/office/{_office(c, s).pk}/?year={YEAR}", READ_SCOPED),
     Probe("breakdowns", lambda c, s: f"/breakdowns/?year={YEAR}&province={_code(s)}",
           READ_SCOPED),
+    # National completeness: every reader; a provincial user's table holds only their
+    # own province (tests/test_completeness.py).
+    Probe("completeness", lambda c, s: f"/completeness/?year={YEAR}", "302 200 200 200 200 200"),
     Probe("breakdowns", lambda c, s: f"/breakdowns/?year={YEAR}&office={_office(c, s).pk}",
           READ_SCOPED),
     Probe("export", lambda c, s: f"/export/province/{c['chart']}.csv?year={YEAR}&province={_code(s)}",
