@@ -19,8 +19,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_jalali.admin.filters import JDateFieldListFilter
@@ -30,6 +31,15 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from loans.models import LoanFigure, ReferralFigure
 from programs import access, services
 from programs.access import Role
+from programs.admin_forms import (
+    DuplicateCheckMixin,
+    PersianFormsAdmin,
+    ProvinceOfficeSelect,
+    TargetAdminForm,
+    duplicate_error,
+    is_money_field,
+    toman_label,
+)
 from programs.models import (
     CountyOffice,
     JobsFigure,
@@ -40,9 +50,10 @@ from programs.models import (
     Target,
     User,
 )
+from programs.target_sums import gap_text, target_gaps
 from reliefjobs.lib import clock
 from reliefjobs.lib.jalali import format_date
-from reliefjobs.lib.money import group_digits, toman_words
+from reliefjobs.lib.money import group_digits, rial_to_toman, toman_words
 from reliefjobs.lib.text import normalize_name, to_persian_digits
 
 admin.site.site_header = _("Relief agency employment system")
@@ -69,6 +80,11 @@ def jalali(value) -> str:
 def digits(value) -> str:
     """A count with Persian digits and grouping: «۲٬۴۰۲»."""
     return "" if value is None else group_digits(value)
+
+
+def toman_text(rial) -> str:
+    """Integer rials as people read money: «۲٬۱۰۴٬۷۰۰٬۰۰۰ تومان» (docs/GLOSSARY.md, Units)."""
+    return "" if rial is None else f"{group_digits(rial_to_toman(rial))} {_('toman')}"
 
 
 def role_of(user) -> str | None:
@@ -104,6 +120,17 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(year=value) if value and value.isdigit() else queryset
 
 
+class RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's related-only filter, which also filters when it offers one choice.
+
+    Django hides a filter with a single choice and then drops its parameter, so
+    a staff member's list "filtered" by another province showed their own rows.
+    """
+
+    def has_output(self):
+        return bool(self.lookup_val or self.lookup_val_isnull) or super().has_output()
+
+
 # ---------------------------------------------------------------- reusable mixins
 class NormalizedSearchMixin:
     """Search that also matches name keys, so «اسلامشهر», «اسلام‌شهر», Arabic ي/ك
@@ -125,7 +152,7 @@ class NormalizedSearchMixin:
         return results, may_have_duplicates
 
 
-class ScopedAdmin:
+class ScopedAdmin(PersianFormsAdmin):
     """Mix into a ModelAdmin to scope it by province and role (programs.access).
 
     Class attributes:
@@ -191,7 +218,7 @@ class ScopedAdmin:
         return self.has_role(request, self.delete_roles) and self.in_scope(request, obj)
 
 
-class ScopedInline:
+class ScopedInline(PersianFormsAdmin):
     """Mix into an InlineModelAdmin: it may do what its parent admin may change.
 
     Set `read_only = True` for a summary that links to the rows instead.
@@ -231,11 +258,21 @@ class JalaliHistoryContext(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=kept))
 
     def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and value is not None:
+            return str(dict(field.flatchoices).get(value, value))
         if isinstance(value, int) and not isinstance(value, bool):
+            if self._is_money(field):
+                return toman_text(value)
             return digits(value)
         if isinstance(value, dt.date | jdatetime.date):
             return jalali(value)
         return super().prepare_delta_change_value(change, value)
+
+    def _is_money(self, field) -> bool:
+        if field.name == "value" and self.model is Target:
+            return getattr(self.record, "measure", "") == Measure.LOANS_AMOUNT_RIAL
+        return is_money_field(field)
 
 
 class JalaliHistoryAdmin(SimpleHistoryAdmin):
@@ -291,7 +328,7 @@ class NationalAdminOnly:
         return self._may(request)
 
 
-class ReferenceAdmin(NationalAdminOnly, NormalizedSearchMixin, admin.ModelAdmin):
+class ReferenceAdmin(NationalAdminOnly, PersianFormsAdmin, NormalizedSearchMixin, admin.ModelAdmin):
     """Lists every province shares: only national admins (can_manage_reference)."""
 
     list_display = ("name", "is_active")
@@ -378,6 +415,11 @@ def target_value_text(target: Target) -> str:
     return digits(target.value)
 
 
+def target_amount_text(measure: str, value: int) -> str:
+    """A target figure with separators; an amount in toman with its unit."""
+    return toman_text(value) if measure == Measure.LOANS_AMOUNT_RIAL else digits(value)
+
+
 @admin.register(CountyOffice)
 class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     """County offices are deactivated ("deactivate" action), never deleted.
@@ -390,7 +432,7 @@ class CountyOfficeAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
     list_display = ("name", "province", "is_active", "opened", "closed")
     list_filter = (
-        ("province", admin.RelatedOnlyFieldListFilter),
+        ("province", RelatedOnlyFilter),
         "is_active",
         ("opened_on", JDateFieldListFilter),
         ("closed_on", JDateFieldListFilter),
@@ -482,7 +524,7 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
         "updated",
     )
     list_filter = (
-        ("office__province", admin.RelatedOnlyFieldListFilter),
+        ("office__province", RelatedOnlyFilter),
         "office__is_active",
         "status",
         YearFilter,
@@ -563,18 +605,37 @@ class MonthlyReportAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin)
 
 
 # ---------------------------------------------------------------- targets
+class MeasureFilter(admin.ChoicesFieldListFilter):
+    """The measures, the amount named in toman as the list shows it."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice.get("display") == Measure.LOANS_AMOUNT_RIAL.label:
+                choice = {**choice, "display": toman_label(choice["display"])}
+            yield choice
+
+
 @admin.register(Target)
 class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     """Annual goals: set by admins, read by provincial staff and managers."""
 
     edit_roles = (Role.ADMIN,)
+    form = TargetAdminForm
+    change_list_template = "admin/programs/target/change_list.html"
     name_key_fields = ("office__name_key", "province__name_key")
     search_fields = ("office__name", "province__name")
-    list_display = ("year_display", "province", "office", "measure", "value_display")
+    list_display = (
+        "year_display",
+        "province",
+        "office",
+        "measure_display",
+        "value_display",
+        "offices_sum_display",
+    )
     list_filter = (
-        ("province", admin.RelatedOnlyFieldListFilter),
+        ("province", RelatedOnlyFilter),
         YearFilter,
-        "measure",
+        ("measure", MeasureFilter),
     )
     list_select_related = ("province", "office")
 
@@ -585,6 +646,67 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
     @admin.display(description=_("target"), ordering="value")
     def value_display(self, obj):
         return target_value_text(obj)
+
+    @admin.display(description=_("measure"), ordering="measure")
+    def measure_display(self, obj):
+        # Amounts are shown in toman here, so the measure's name says toman too.
+        label = obj.get_measure_display()
+        return toman_label(label) if obj.measure == Measure.LOANS_AMOUNT_RIAL else label
+
+    def get_queryset(self, request):
+        # A province target's row shows what its county offices' targets add up to.
+        offices = (
+            Target.objects.filter(
+                year=OuterRef("year"),
+                province=OuterRef("province"),
+                measure=OuterRef("measure"),
+                office__isnull=False,
+            )
+            .order_by()
+            .values("province")
+            .annotate(total=Sum("value"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(_offices_sum=Subquery(offices))
+
+    @admin.display(description=_("county offices together"))
+    def offices_sum_display(self, obj):
+        """For a province target: its offices' targets added up, and by how much they miss it."""
+        if obj.office_id is not None or obj._offices_sum is None:
+            return ""
+        text = target_amount_text(obj.measure, obj._offices_sum)
+        difference = obj.value - obj._offices_sum
+        if difference == 0:
+            return text
+        amount = target_amount_text(obj.measure, abs(difference))
+        gap = _("%(amount)s less") if difference > 0 else _("%(amount)s more")
+        return format_html(
+            '{} <strong class="target-gap">({})</strong>', text, gap % {"amount": amount}
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "office":
+            kwargs["widget"] = ProvinceOfficeSelect
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # The notice above the list names this many gaps, then says how many more.
+    gaps_shown = 10
+
+    def changelist_view(self, request, extra_context=None):
+        # The notice follows the list's year and province filters.
+        year = request.GET.get("year", "")
+        province = request.GET.get("province__id__exact", "")
+        gaps = target_gaps(
+            year=int(year) if year.isdigit() and len(year) == 4 else None,
+            province=int(province) if province.isdigit() and len(province) < 10 else None,
+            viewer=request.user,
+        )
+        extra = {
+            "target_gaps": [gap_text(gap) for gap in gaps[: self.gaps_shown]],
+            "target_gaps_more": max(len(gaps) - self.gaps_shown, 0),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra)
 
     def _changed(self, keys):
         from reports import rollups
@@ -610,12 +732,29 @@ class TargetAdmin(ScopedAdmin, NormalizedSearchMixin, JalaliHistoryAdmin):
 
 
 # ---------------------------------------------------------------- users
+class UserChangeForm(DuplicateCheckMixin, DjangoUserAdmin.form):
+    pass
+
+
+class UserCreationForm(DuplicateCheckMixin, DjangoUserAdmin.add_form):
+    def clean_username(self):
+        # Usernames that differ only in case are the same person (as Django says), named here.
+        username = self.cleaned_data.get("username")
+        existing = User.objects.filter(username__iexact=username).first() if username else None
+        if existing is not None:
+            raise duplicate_error(existing)
+        return username
+
+
 @admin.register(User)
-class UserAdmin(NationalAdminOnly, DjangoUserAdmin):
+class UserAdmin(NationalAdminOnly, PersianFormsAdmin, DjangoUserAdmin):
     """Users: national admins only. Nobody widens their own role or scope."""
 
+    form = UserChangeForm
+    add_form = UserCreationForm
+
     list_display = ("username", "first_name", "last_name", "role", "province", "is_active")
-    list_filter = ("role", ("province", admin.RelatedOnlyFieldListFilter), "is_active")
+    list_filter = ("role", ("province", RelatedOnlyFilter), "is_active")
     # Access comes from role and province (programs.access), not from Django
     # groups or model permissions, so those are not offered.
     fieldsets = (

@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.shortcuts import redirect
 
 from programs.admin import NationalAdminOnly
+from programs.admin_forms import PersianFormsAdmin
 from programs.models import EntrySettings
 
 
 @admin.register(EntrySettings)
-class EntrySettingsAdmin(NationalAdminOnly, admin.ModelAdmin):
+class EntrySettingsAdmin(NationalAdminOnly, PersianFormsAdmin, admin.ModelAdmin):
     """One row: the list opens it straight away, creating it with the defaults."""
 
     fieldsets = (

@@ -1,8 +1,15 @@
-"""The audit trail: who changed which figure, target, office or month status, and when.
+"""The audit trail: who changed which figure, target, office or month status, when and why.
 
 Reads the django-simple-history tables of the audited models. A search runs
 two queries per audited model (the matching history rows, then the rows
-before them for the old values), whatever the size of the history.
+before them for the old values) and one for the workflow steps' full
+comments, whatever the size of the history.
+
+The reason of a change is its history record's reason (a correction's or a
+confirmed warning's reason, stamped by the month form; a workflow step's
+comment), and for a status change the full comment of that workflow step
+(return and unlock reasons are required there). Money is shown in toman with
+its unit (docs/GLOSSARY.md, "Units"); the CSV keeps the same text.
 """
 
 from __future__ import annotations
@@ -18,9 +25,18 @@ from django.utils.translation import gettext_lazy as _
 
 from loans.models import LoanFigure, ReferralFigure
 from programs.access import province_q
-from programs.models import CountyOffice, JobsFigure, MonthlyReport, ReportStatus, Target
+from programs.admin_forms import toman_label
+from programs.models import (
+    CountyOffice,
+    JobsFigure,
+    Measure,
+    MonthlyReport,
+    ReportStatus,
+    ReportTransition,
+    Target,
+)
 from reliefjobs.lib.jalali import format_date, month_label
-from reliefjobs.lib.money import group_digits
+from reliefjobs.lib.money import group_digits, rial_to_toman
 from reliefjobs.lib.text import to_persian_digits
 
 LIMIT = 200
@@ -115,20 +131,24 @@ class Change:
     label: str
     old: object
     new: object
+    money: bool = False  # the values are integer rials, shown in toman
 
     @property
     def old_display(self) -> str:
-        return display_value(self.field, self.old)
+        return display_value(self.field, self.old, money=self.money)
 
     @property
     def new_display(self) -> str:
-        return display_value(self.field, self.new)
+        return display_value(self.field, self.new, money=self.money)
 
 
-def display_value(name: str, value) -> str:
-    """A stored value the way a person reads it: Persian digits, Jalali dates, labels."""
+def display_value(name: str, value, *, money: bool = False) -> str:
+    """A stored value the way a person reads it: Persian digits, Jalali dates, labels,
+    money in toman with its unit."""
     if value is None or value == "":
         return "—"
+    if money and isinstance(value, int):
+        return f"{group_digits(rial_to_toman(value), persian=_persian())} {_('toman')}"
     if name == "status":
         return str(ReportStatus(value).label) if value in ReportStatus.values else str(value)
     if isinstance(value, bool):
@@ -157,6 +177,7 @@ class AuditEntry:
     office_name: str
     subject: str
     changes: list[Change] = field(default_factory=list)
+    reason: str = ""
 
     @property
     def when_display(self) -> str:
@@ -240,6 +261,32 @@ def _previous_rows(source: Source, rows: list) -> dict[int, object]:
     return before
 
 
+def _is_money(source: Source, row, name: str) -> bool:
+    if source.key == "target":
+        return row.measure == Measure.LOANS_AMOUNT_RIAL
+    return name.endswith("rial")
+
+
+def _step_comments(source: Source, rows: list) -> dict[int, str]:
+    """For month rows whose status changed, the full comment of that workflow step (one query)."""
+    if source.key != "report" or not rows:
+        return {}
+    steps: dict[tuple[int, str, int | None], list] = {}
+    transitions = ReportTransition.objects.filter(report_id__in={row.id for row in rows}).exclude(
+        comment=""
+    )
+    for step in transitions.only("report_id", "to_status", "by_id", "at", "comment"):
+        steps.setdefault((step.report_id, step.to_status, step.by_id), []).append(step)
+    comments = {}
+    for row in rows:
+        candidates = steps.get((row.id, row.status, row.history_user_id))
+        if candidates:
+            nearest = min(candidates, key=lambda s: abs(s.at - row.history_date))
+            if abs(nearest.at - row.history_date) < dt.timedelta(minutes=1):
+                comments[row.history_id] = nearest.comment
+    return comments
+
+
 def _changes(source: Source, row, previous) -> list[Change]:
     changes = []
     for name in source.fields:
@@ -250,7 +297,10 @@ def _changes(source: Source, row, previous) -> list[Change]:
         if row.history_type == "-":
             old, new = new, None
         label = source.model._meta.get_field(name.removesuffix("_id")).verbose_name
-        changes.append(Change(name, str(label), old, new))
+        money = _is_money(source, row, name)
+        if money:
+            label = toman_label(label)
+        changes.append(Change(name, str(label), old, new, money=money))
     return changes
 
 
@@ -267,10 +317,15 @@ def search(viewer, query: AuditQuery, limit: int = LIMIT) -> list[AuditEntry]:
             .order_by("-history_date", "-history_id")[:limit]
         )
         previous = _previous_rows(source, rows)
+        comments = _step_comments(source, rows)
         for row in rows:
             changes = _changes(source, row, previous.get(row.history_id))
             if row.history_type == "~" and not changes:
                 continue  # a save that changed nothing shown here (e.g. a version bump)
+            status_changed = any(c.field == "status" for c in changes)
+            reason = (comments.get(row.history_id) if status_changed else None) or (
+                row.history_change_reason or ""
+            )
             office = row if source.key == "office" else _follow(row, source.office_attr)
             entries.append(
                 AuditEntry(
@@ -282,7 +337,44 @@ def search(viewer, query: AuditQuery, limit: int = LIMIT) -> list[AuditEntry]:
                     office_name=office.name if office is not None else "",
                     subject=_subject(source, row),
                     changes=changes,
+                    reason=reason,
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+# The CSV's columns (translated when written); one line per changed field.
+CSV_HEADERS = (
+    _("When"),
+    _("User"),
+    _("Record"),
+    _("Province"),
+    _("County office"),
+    _("Item"),
+    _("Action"),
+    _("Field"),
+    _("Old value"),
+    _("New value"),
+    _("Reason"),
+)
+
+
+def csv_rows(entries: list[AuditEntry]):
+    """The entries as the CSV's rows, the values as the page shows them."""
+    for entry in entries:
+        user = entry.user.get_full_name() or entry.user.username if entry.user else _("system")
+        head = [
+            entry.when_display,
+            user,
+            entry.source.label,
+            entry.province.name if entry.province is not None else "",
+            entry.office_name,
+            entry.subject,
+            entry.action_label,
+        ]
+        for change in entry.changes or [None]:
+            if change is None:
+                yield [*head, "", "", "", entry.reason]
+            else:
+                yield [*head, change.label, change.old_display, change.new_display, entry.reason]

@@ -453,7 +453,7 @@ def test_inline_figure_edit_updates_totals(client, zanjan_staff, figures):
     change_url = url(MonthlyReport, "change", report.pk)
     data = post_data(client.get(change_url))
     jobs_prefix = "jobs_lines"
-    assert data[f"{jobs_prefix}-0-value"] == "2882"
+    assert data[f"{jobs_prefix}-0-value"] == "۲٬۸۸۲"  # shown as it is typed
     data[f"{jobs_prefix}-0-value"] = "3000"
     # A new referral line: 5 clients at Bank Sepah.
     sepah = Bank.objects.named("بانک سپه").get()

@@ -256,3 +256,128 @@ def test_page_speaks_persian_with_jalali_dates(client, admin_user, history):
     from reliefjobs.lib.jalali import format_date
 
     assert format_date(clock.today()) in text
+
+
+# ---------------------------------------------------------------- reasons, money, CSV (issue 10.5)
+@pytest.fixture
+def month_with_reasons(admin_user, zanjan_staff, zanjan_manager, zanjan):
+    """A Zanjan month corrected with a reason, submitted, returned, approved and unlocked."""
+    from programs import workflow
+    from programs.entry_queries import jobs_key
+
+    office = _office(zanjan)
+    scheme = Scheme.objects.first()
+    report = workflow.save_month(
+        office=office,
+        year=1405,
+        month=7,
+        values={jobs_key(scheme.pk): 40, "trainees": 3},
+        by=zanjan_staff,
+        expected_version=0,
+    )
+    report = workflow.save_month(
+        office=office,
+        year=1405,
+        month=7,
+        values={jobs_key(scheme.pk): 400, "trainees": 3},
+        by=zanjan_staff,
+        expected_version=report.version,
+        reason="نمایشگاه کاریابی مهر؛ فهرست افراد پیوست است",
+    )
+    report = workflow.submit_report(report=report, by=zanjan_staff)
+    report = workflow.return_report(
+        report=report, by=zanjan_manager, comment="رقم کاریابی با فهرست بانک نمی‌خواند " * 6
+    )
+    report = workflow.submit_report(report=report, by=zanjan_staff)
+    report = workflow.approve_report(report=report, by=zanjan_manager)
+    workflow.unlock_report(report=report, by=admin_user, reason="اصلاح مبلغ وام به درخواست بانک")
+    return report
+
+
+def test_reason_column_shows_correction_return_and_unlock_reasons(
+    client, admin_user, month_with_reasons
+):
+    client.force_login(admin_user)
+    response = client.get(URL, {"office": month_with_reasons.office_id})
+    reasons = {e.reason for e in response.context["entries"]}
+    assert "نمایشگاه کاریابی مهر؛ فهرست افراد پیوست است" in reasons
+    # the full comment, not the first 100 characters the history record keeps
+    assert ("رقم کاریابی با فهرست بانک نمی‌خواند " * 6).strip() in {r.strip() for r in reasons}
+    assert "اصلاح مبلغ وام به درخواست بانک" in reasons
+    html = response.content.decode()
+    assert '<th scope="col">دلیل</th>' in html
+    assert "اصلاح مبلغ وام به درخواست بانک" in html
+    jobs_change = next(
+        e for e in response.context["entries"] if e.source.key == "jobs" and e.action == "~"
+    )
+    assert jobs_change.reason == "نمایشگاه کاریابی مهر؛ فهرست افراد پیوست است"
+
+
+def test_money_changes_are_shown_in_toman_with_the_unit(client, admin_user, zanjan_staff, zanjan):
+    office = _office(zanjan)
+    bank, source = Bank.objects.first(), FundingSource.objects.first()
+    line = {"bank_id": bank.pk, "funding_source_id": source.pk}
+    apply_values(
+        values=[
+            FigureValue(office.pk, 1405, 6, "loans_count", 2, **line),
+            FigureValue(office.pk, 1405, 6, "loans_amount_rial", 21_047_000_000, **line),
+        ],
+        by=zanjan_staff,
+    )
+    apply_targets(
+        values=[TargetValue(1405, zanjan.pk, "loans_amount_rial", 408_000_000_000)], by=admin_user
+    )
+    client.force_login(admin_user)
+    html = client.get(URL).content.decode()
+    assert "۲٬۱۰۴٬۷۰۰٬۰۰۰ تومان" in html
+    assert "۴۰٬۸۰۰٬۰۰۰٬۰۰۰ تومان" in html
+    assert "۲۱٬۰۴۷٬۰۰۰٬۰۰۰" not in html  # the rials
+
+
+def _csv(response):
+    import csv
+    import io
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    return list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+
+
+def test_csv_download_is_the_filtered_view_with_reasons(client, admin_user, month_with_reasons):
+    client.force_login(admin_user)
+    page = client.get(URL, {"kind": "report", "office": month_with_reasons.office_id})
+    assert "/audit/audit.csv?kind=report&amp;office=" in page.content.decode()
+    rows = _csv(
+        client.get("/audit/audit.csv", {"kind": "report", "office": month_with_reasons.office_id})
+    )
+    header, body = rows[0], rows[1:]
+    assert header[-1] == "دلیل" and "استان" in header
+    assert body and {row[2] for row in body} == {"گزارش ماهانه"}
+    assert any(row[-1] == "اصلاح مبلغ وام به درخواست بانک" for row in body)
+
+
+def test_csv_is_scoped_like_the_page(client, zanjan_admin, history, tehran):
+    client.force_login(zanjan_admin)
+    rows = _csv(client.get("/audit/audit.csv"))[1:]
+    assert rows and {row[3] for row in rows} == {"زنجان"}
+    # another province is a form error on the page and an empty file here
+    assert _csv(client.get("/audit/audit.csv", {"province": tehran.pk}))[1:] == []
+
+
+@pytest.mark.parametrize("who", ["zanjan_staff", "zanjan_manager", "national_manager"])
+def test_non_admins_cannot_download_the_csv(db, client, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/audit/audit.csv").status_code == 403
+
+
+def test_csv_cells_cannot_be_formulas(client, admin_user, zanjan):
+    office = _office(zanjan)
+    office.name = '=HYPERLINK("http://evil.example/","x")'
+    office._history_user = admin_user
+    office.save()
+    client.force_login(admin_user)
+    rows = _csv(client.get("/audit/audit.csv", {"kind": "office"}))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert "'" + office.name in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

@@ -147,6 +147,8 @@ PAGES = [
     # The audit trail: admins only.
     Probe("audit", lambda c, s: f"/audit/?province={c['province'][s].pk}",
           "302 403 403 403 403 200 | 302 403 403 403 403 200"),
+    Probe("audit_csv", lambda c, s: f"/audit/audit.csv?province={c['province'][s].pk}",
+          "302 403 403 403 403 200 | 302 403 403 403 403 200"),
 ]  # fmt: skip
 
 # --- the admin -------------------------------------------------------------------------------
