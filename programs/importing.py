@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from programs import access
 from programs.services import MEASURES, FigureValue, LockedMonthError, TargetValue
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
-from reliefjobs.lib.text import NumberError, normalize_name, parse_int
+from reliefjobs.lib.text import NumberError, excerpt, normalize_name, parse_int
 
 FIGURE_COLUMNS = (
     "province",
@@ -343,8 +343,15 @@ def _number_reason(exc: NumberError, text: str) -> str:
         "negative": _("the value %(value)s is negative"),
         "too_large": _("the value %(value)s is too large"),
         "not_whole": _("the value %(value)s is not a whole number"),
+        "grouping": _(
+            "the value %(value)s has thousands separators that are not in groups of three"
+        ),
+        "digits": _("the value %(value)s has digits that are not Persian, Arabic or Latin"),
+        "ambiguous": _("the value %(value)s could mean one or a thousand: write it without «.»"),
+        "too_long": _("the value %(value)s is too long to be a number"),
     }
-    return reasons.get(exc.code, _("the value %(value)s is not a number")) % {"value": f"«{text}»"}
+    message = reasons.get(exc.code, _("the value %(value)s is not a number"))
+    return message % {"value": f"«{excerpt(text)}»"}
 
 
 class _RowProblem(Exception):
@@ -368,7 +375,7 @@ class _Parser:
             raise _RowProblem(_("the province is empty"))
         province = self.names.province(text)
         if province is None:
-            raise _RowProblem(_("unknown province «%(name)s»") % {"name": text})
+            raise _RowProblem(_("unknown province «%(name)s»") % {"name": excerpt(text)})
         if not self.names.may(self.what, province):
             if self.what == "figures":
                 message = _("you may not import figures for %(province)s")
@@ -382,7 +389,7 @@ class _Parser:
         if office is None:
             raise _RowProblem(
                 _("unknown county office «%(name)s» in %(province)s")
-                % {"name": text, "province": province.name}
+                % {"name": excerpt(text), "province": province.name}
             )
         return office
 
@@ -396,7 +403,7 @@ class _Parser:
             except NumberError as exc:
                 raise _RowProblem(
                     _("the %(column)s «%(value)s» is not a number")
-                    % {"column": _column_label(column), "value": text}
+                    % {"column": _column_label(column), "value": excerpt(text)}
                 ) from exc
             if column == "year" and not MIN_YEAR <= number <= MAX_YEAR:
                 raise _RowProblem(
@@ -424,7 +431,7 @@ class _Parser:
         if measure not in allowed:
             raise _RowProblem(
                 _("unknown measure «%(value)s» (expected one of %(allowed)s)")
-                % {"value": text, "allowed": ", ".join(allowed)}
+                % {"value": excerpt(text), "allowed": ", ".join(allowed)}
             )
         return measure
 
@@ -494,12 +501,16 @@ def parse_figures(rows: list[Row], *, user=None) -> FiguresImport:
                 if ids[column] is None:
                     raise _RowProblem(
                         _("unknown %(column)s «%(name)s»")
-                        % {"column": _dimension_label(column), "name": text}
+                        % {"column": _dimension_label(column), "name": excerpt(text)}
                     )
             elif text:
                 raise _RowProblem(
                     _("«%(measure)s» takes no %(column)s (found «%(name)s»)")
-                    % {"measure": measure, "column": _dimension_label(column), "name": text}
+                    % {
+                        "measure": measure,
+                        "column": _dimension_label(column),
+                        "name": excerpt(text),
+                    }
                 )
         return (measure, ids.get("scheme"), ids.get("bank"), ids.get("funding_source"))
 
