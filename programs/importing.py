@@ -27,19 +27,15 @@ values are read in a few chunked queries, so 280,000 rows parse in seconds.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
-from typing import BinaryIO
 
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from programs import access
+from programs import access, reading
+from programs.reading import ImportFileError
 from programs.services import MEASURES, FigureValue, LockedMonthError, TargetValue
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
 from reliefjobs.lib.text import NumberError, excerpt, normalize_name, parse_int
@@ -101,13 +97,8 @@ _MEASURE_KEYS = {normalize_name(k): v for k, v in PERSIAN_MEASURES.items()} | {
     normalize_name(m): m for m in MEASURES
 }
 _CHUNK = 900
-_XLSX_MAGIC = b"PK\x03\x04"
 
 Row = tuple[int, dict[str, str]]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: not CSV/XLSX, empty, or wrong header."""
 
 
 @dataclass(frozen=True)
@@ -157,61 +148,7 @@ class TargetsImport:
 
 
 # Reading ---------------------------------------------------------------------
-
-
-def _read_bytes(file_or_path, filename: str | None) -> tuple[bytes, str]:
-    if isinstance(file_or_path, str | Path):
-        path = Path(file_or_path)
-        try:
-            return path.read_bytes(), filename or path.name
-        except FileNotFoundError as exc:
-            raise ImportFileError(_("There is no file %(path)s.") % {"path": path}) from exc
-        except OSError as exc:
-            raise ImportFileError(_("Cannot read the file: %(reason)s") % {"reason": exc}) from exc
-    handle: BinaryIO = file_or_path
-    if hasattr(handle, "seek"):
-        handle.seek(0)
-    data = handle.read()
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return data, filename or getattr(handle, "name", "") or ""
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _csv_records(data: bytes) -> Iterable[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The file is not UTF-8 text. Save it as «CSV UTF-8» or as an Excel (.xlsx) file.")
-        ) from exc
-    sample = text[:4096]
-    delimiter = ","
-    if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
-        delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _xlsx_records(data: bytes) -> Iterable[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(_("The Excel file cannot be read.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
+# Opening and bounding the file is programs.reading's job (the one reading layer).
 
 
 def _header_map(cells: list[str], required: tuple[str, ...], known: tuple[str, ...]):
@@ -235,43 +172,37 @@ def read_rows(
     *,
     columns: tuple[str, ...] = FIGURE_COLUMNS,
     required: tuple[str, ...] | None = None,
+    limits: reading.Limits | None = None,
 ) -> list[Row]:
     """The data rows of a CSV or XLSX file as (spreadsheet row number, {column: text}).
 
     `file_or_path` is a path or a binary file object (an upload). The format is
-    told by content (XLSX is a zip), so a misnamed file still reads.
+    told by content (XLSX is a zip), so a misnamed file still reads; a file past
+    one of the reading limits (programs.reading) is refused whole.
     """
-    data, _name = _read_bytes(file_or_path, filename)
+    limits = limits or reading.Limits.from_settings()
+    data = reading.read_file(file_or_path, limits)
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
-    records = _xlsx_records(data) if data.startswith(_XLSX_MAGIC) else _csv_records(data)
+    records = reading.records(data, limits)
     if required is None:
         required = tuple(c for c in columns if c not in DIMENSION_COLUMNS and c != "county") + (
             ("county",) if "month" in columns else ()
         )
     header = None
     rows: list[Row] = []
-    try:
-        for number, cells in enumerate(records, start=1):
-            # Both readers yield strings (_xlsx_records converts each cell).
-            cells = [c.strip() for c in cells]
-            if not any(cells):
-                continue
-            if header is None:
-                header = _header_map(cells, required, columns)
-                names, pick = list(header), itemgetter(*header.values())
-                width = max(header.values()) + 1
-                continue
-            if len(cells) < width:
-                cells += [""] * (width - len(cells))
-            picked = pick(cells)
-            rows.append(
-                (number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True)))
-            )
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
-        ) from exc
+    for number, cells in records:  # non-empty rows of stripped strings
+        if header is None:
+            header = _header_map(cells, required, columns)
+            names, pick = list(header), itemgetter(*header.values())
+            width = max(header.values()) + 1
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        picked = pick(cells)
+        rows.append(
+            (number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True)))
+        )
     if header is None:
         raise ImportFileError(_("The file is empty."))
     if not rows:
