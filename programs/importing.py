@@ -35,6 +35,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from programs import access, reading
+from programs.names import office_key
 from programs.reading import ImportFileError
 from programs.services import MEASURES, FigureValue, LockedMonthError, TargetValue
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
@@ -244,7 +245,7 @@ class _Names:
     def office(self, province, text: str):
         key = (province.pk, text)
         if key not in self._office_cache:
-            self._office_cache[key] = self._offices.get((province.pk, normalize_name(text)))
+            self._office_cache[key] = self._offices.get((province.pk, office_key(text)))
         return self._office_cache[key]
 
     def dimension(self, column: str, text: str) -> int | None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from programs import access, entry_queries, reading
 from programs.importing import ImportFileError, RowError, parse_figures
 from programs.models import CountyOffice, MonthlyReport, Province
+from programs.names import office_key
 from programs.services import FigureValue, LockedMonthError, apply_values
 from programs.workflow import editable_statuses
 from reliefjobs.lib.jalali import Period
@@ -172,7 +173,7 @@ def _long_rows(wide, grid, province) -> tuple[list, dict[int, int], list[RowErro
         if other is not None and other.pk != province.pk:
             errors.append(RowError(number, _("this row is for another province")))
             continue
-        office_rows[offices.get(normalize_name(row.get("county", "")), 0)] = number
+        office_rows[offices.get(office_key(row.get("county", "")), 0)] = number
         for key in grid.cell_keys():
             text = row.get(key, "")
             if text == "":

@@ -315,3 +315,14 @@ def test_a_number_and_its_persian_grouped_form_agree(number):
     assert parse_int(str(number), allow_negative=True) == number
     assert parse_int(group_digits(number), allow_negative=True) == number
     assert parse_int(group_digits(number, persian=False), allow_negative=True) == number
+
+
+def test_madda_and_every_invisible_mark_fold_in_names():
+    assert normalize_name("آذربایجان شرقی") == normalize_name("اذربایجان شرقی")
+    for mark in MARKS.values():
+        assert normalize_name("اسلامشهر" + mark) == normalize_name("اسلامشهر")
+        assert normalize_name(mark + "زنجان") == normalize_name("زنجان")
+
+
+def test_display_names_keep_their_zwnj():
+    assert clean_display_name("قرض‌الحسنه\u061c") == "قرض‌الحسنه"

@@ -170,6 +170,7 @@ _LETTER_VARIANTS = str.maketrans(
     {
         "ي": "ی",
         "ى": "ی",
+        "آ": "ا",  # people drop the madda: «اذربایجان» for «آذربایجان»
         "ئ": "ی",
         "ك": "ک",
         "ة": "ه",
@@ -186,7 +187,8 @@ _SPACING = re.compile(r"[\s\u200c\u200d\u00a0\u200b\-_]+")
 
 def normalize_name(name: str) -> str:
     """The matching key of a name: «اسلام‌شهر», «اسلامشهر», «اسلام شهر» and
-    «اسلامشهر» typed with Arabic letters give the same key."""
+    «اسلامشهر» typed with Arabic letters give the same key; so do «آذربایجان»
+    and «اذربایجان», and a name with any invisible mark the number parser accepts."""
     text = _INVISIBLE.sub("", str(name))
     text = to_latin_digits(text).translate(_LETTER_VARIANTS)
     text = _DIACRITICS.sub("", text)
