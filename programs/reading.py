@@ -36,9 +36,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reliefjobs.lib.text import excerpt
+from reliefjobs.lib.text import excerpt, to_persian_digits
 
 MB = 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
@@ -78,8 +79,19 @@ class Limits:
         return replace(limits, **overrides)
 
 
+def _figure(text: str) -> str:
+    """A number in a message: Persian digits and separators when Persian is active."""
+    if (get_language() or "fa").startswith("fa"):
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    return text
+
+
+def _n(value: int) -> str:
+    return _figure(f"{value:,}")
+
+
 def _mb(size: int) -> str:
-    return f"{size / MB:,.1f}"
+    return _figure(f"{size / MB:,.1f}")
 
 
 # The file ---------------------------------------------------------------------
@@ -139,14 +151,14 @@ def _check_time(deadline: float, limits: Limits) -> None:
     if time.monotonic() > deadline:
         raise ImportFileError(
             _("Reading the file took longer than %(limit)s seconds; split it into smaller files.")
-            % {"limit": f"{limits.seconds:g}"}
+            % {"limit": _figure(f"{limits.seconds:g}")}
         )
 
 
 def _too_many_rows(limits: Limits) -> ImportFileError:
     return ImportFileError(
         _("The file has more than %(limit)s rows; split it into smaller files.")
-        % {"limit": f"{limits.rows:,}"}
+        % {"limit": _n(limits.rows)}
     )
 
 
@@ -157,7 +169,7 @@ def _cells(number: int, texts: list[str], limits: Limits) -> list[str]:
     if len(texts) > limits.columns:
         raise ImportFileError(
             _("Row %(row)s has a value in column %(column)s; a file may have %(limit)s columns.")
-            % {"row": number, "column": len(texts), "limit": limits.columns}
+            % {"row": _n(number), "column": _n(len(texts)), "limit": _n(limits.columns)}
         )
     for column, text in enumerate(texts, start=1):
         if len(text) > limits.cell_chars:
@@ -167,10 +179,10 @@ def _cells(number: int, texts: list[str], limits: Limits) -> list[str]:
                     "more than the limit of %(limit)s («%(start)s»)."
                 )
                 % {
-                    "row": number,
-                    "column": column,
-                    "length": f"{len(text):,}",
-                    "limit": f"{limits.cell_chars:,}",
+                    "row": _n(number),
+                    "column": _n(column),
+                    "length": _n(len(text)),
+                    "limit": _n(limits.cell_chars),
                     "start": excerpt(text),
                 }
             )
@@ -211,7 +223,7 @@ def _csv_records(data: bytes, limits: Limits, deadline: float) -> Iterator[Row]:
         if "field larger than field limit" in str(exc):
             raise ImportFileError(
                 _("Row %(row)s has a value longer than %(limit)s characters.")
-                % {"row": number + 1, "limit": f"{limits.cell_chars:,}"}
+                % {"row": _n(number + 1), "limit": _n(limits.cell_chars)}
             ) from exc
         raise ImportFileError(
             _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
@@ -248,7 +260,7 @@ class _GuardedStream:
         if self._long.search(buffer):
             raise ImportFileError(
                 _("The Excel file has a value longer than %(limit)s characters.")
-                % {"limit": f"{self._limits.cell_chars:,}"}
+                % {"limit": _n(self._limits.cell_chars)}
             )
         # Every tag before the last «<» is whole: count the rows among them.
         last = buffer.rfind(b"<") if chunk else len(buffer)
@@ -299,7 +311,7 @@ def _check_archive(data: bytes, limits: Limits) -> None:
     if _declared_part_count(data) > MAX_PARTS:
         raise ImportFileError(
             _("The Excel file has more than %(limit)s parts: it is not a spreadsheet.")
-            % {"limit": MAX_PARTS}
+            % {"limit": _n(MAX_PARTS)}
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -309,7 +321,7 @@ def _check_archive(data: bytes, limits: Limits) -> None:
     if len(parts) > MAX_PARTS:
         raise ImportFileError(
             _("The Excel file has more than %(limit)s parts: it is not a spreadsheet.")
-            % {"limit": MAX_PARTS}
+            % {"limit": _n(MAX_PARTS)}
         )
     total = sum(p.file_size for p in parts)
     if total > limits.unpacked_bytes:
@@ -419,7 +431,7 @@ def _xlsx_records(data: bytes, limits: Limits, deadline: float) -> Iterator[Row]
                         "Row %(row)s has a value in column %(column)s; "
                         "a file may have %(limit)s columns."
                     )
-                    % {"row": number, "column": width, "limit": limits.columns}
+                    % {"row": _n(number), "column": _n(width), "limit": _n(limits.columns)}
                 )
             texts = _cells(number, [_cell_text(values.get(i)) for i in range(1, width + 1)], limits)
             if texts:
