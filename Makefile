@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: browser-deps migrate run test test-browser lint format migrations-check bench install messages collectstatic clean backup restore fuzz
+.PHONY: browser-deps migrate run test test-calendar test-browser lint format migrations-check bench install messages collectstatic clean backup restore fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ browser-deps:
 
 test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The date-sensitive tests (marked `calendar`, and the browser flows) on a chosen
+# Jalali day: `make test-calendar DAY=1405/01/01`. faketime moves the whole
+# process tree's clock (pytest, the live server, Chromium).
+DAY ?= 1405/01/01
+test-calendar: install browser-deps
+	@command -v faketime >/dev/null || { echo "needs faketime (apt-get install faketime)"; exit 2; }
+	instant="$$($(PY) -c "from reliefjobs.lib.jalali import parse_date; print(parse_date('$(DAY)'))") 10:00:00"; \
+	faketime -f "@$$instant" $(PY) -m pytest -m calendar -p no:randomly $(PYTEST_ARGS)
 
 test-browser: install
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)

@@ -119,8 +119,18 @@ if CACHE_URL.startswith("redis://"):
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "reliefjobs",
+            # The cache is an accelerator, never the only copy (sessions are
+            # cached_db, figures live in the database): when Redis is down,
+            # pages are built from the database and saves still succeed;
+            # tests/test_multiworker.py shows it with three gunicorn workers.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 elif CACHE_URL == "db://":
     # Shared by every worker with no extra service; `manage.py createcachetable` once.
     CACHES = {

@@ -23,6 +23,7 @@ invalidations; LocMem is right for one process (runserver, tests).
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "reports:generation"
 # A backstop only: entries are invalidated on write, not by age.
 TIMEOUT = 60 * 60
@@ -79,12 +81,26 @@ def invalidate() -> None:
     the new token but the old, not yet committed data may have filled an
     entry; the second change orphans it.
     """
-    cache.set(GENERATION_KEY, _new_token(), None)
+    _renew()
     connection = transaction.get_connection()
     outer = _outer_transaction(connection)
     if outer is not None:
         connection.reports_uncommitted_write = outer
-        transaction.on_commit(lambda: cache.set(GENERATION_KEY, _new_token(), None))
+        transaction.on_commit(_renew)
+
+
+def _renew() -> None:
+    """A new generation token. A cache that cannot be reached (Redis down; the
+    backend ignores its errors) is said in the log: pages are built from the
+    database meanwhile, and a Redis run as a cache without persistence comes
+    back empty, so it cannot serve entries older than this write."""
+    token = _new_token()
+    cache.set(GENERATION_KEY, token, None)
+    if cache.get(GENERATION_KEY) != token:
+        logger.error(
+            "cache unreachable while invalidating after a write; if it keeps its data "
+            "across restarts, clear it (FLUSHDB) when it returns"
+        )
 
 
 def _outer_transaction(connection):

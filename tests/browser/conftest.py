@@ -32,9 +32,12 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
+    # Browser flows are among the date-sensitive tests that .ci/run repeats on the
+    # calendar's edges, standing on the run's own day (the `today` fixture).
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.calendar)
 
 
 @pytest.fixture(scope="session")
