@@ -39,6 +39,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from programs import importing, reading
@@ -348,19 +349,25 @@ def test_each_hostile_file_is_refused_in_little_memory(hostile, name):
 # --- limits are settings; forgiving where a real file is harmless ------------------
 
 
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
 def _csv(rows: int) -> bytes:
     line = "IR-19,ابهر,1403,1,jobs,کاریابی,,,12\n"
     return (",".join(FIGURE_COLUMNS) + "\n" + line * rows).encode()
 
 
-def test_the_row_limit_is_a_setting(settings):
+def test_the_row_limit_is_a_setting(english, settings):
     settings.IMPORT_MAX_ROWS = 5
     assert len(importing.read_rows(io.BytesIO(_csv(5)))) == 5
     with pytest.raises(ImportFileError, match="more than 5 rows"):
         importing.read_rows(io.BytesIO(_csv(6)))
 
 
-def test_the_cell_and_column_limits_are_settings(settings, tmp_path):
+def test_the_cell_and_column_limits_are_settings(english, settings, tmp_path):
     settings.IMPORT_MAX_CELL_CHARS = 4
     with pytest.raises(ImportFileError, match="a value of 8 characters"):
         importing.read_rows(io.BytesIO(_csv(1)))  # «province»
@@ -370,7 +377,7 @@ def test_the_cell_and_column_limits_are_settings(settings, tmp_path):
         importing.read_rows(io.BytesIO(_csv(1)))
 
 
-def test_the_size_limits_are_settings(settings, tmp_path):
+def test_the_size_limits_are_settings(english, settings, tmp_path):
     settings.IMPORT_MAX_FILE_MB = 1
     with pytest.raises(ImportFileError, match="more than the limit of 1.0 MB"):
         importing.read_rows(io.BytesIO(b"," * (MiB + 1)))
@@ -384,7 +391,7 @@ def test_the_size_limits_are_settings(settings, tmp_path):
         importing.read_rows(path)
 
 
-def test_the_time_limit_stops_a_slow_read(settings, tmp_path):
+def test_the_time_limit_stops_a_slow_read(english, settings, tmp_path):
     settings.IMPORT_MAX_SECONDS = 0
     row = b"<row>" + GOOD_ROW + b"</row>"
     path = _write_xlsx(
