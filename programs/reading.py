@@ -5,14 +5,17 @@ the month template) is opened here and turned into rows of text cells. A file
 that passes a limit is refused whole, with a message naming the limit, before
 it can hang a worker or fill the memory; nothing has been written by then.
 
-| limit | setting (environment variable) | default |
+| limit | setting (environment variable `RELIEFJOBS_` + its name) | default |
 |---|---|---|
-| size of the file as sent | `IMPORT_MAX_FILE_MB` (`RELIEFJOBS_IMPORT_MAX_FILE_MB`) | 40 MB |
+| size of the file as sent | `IMPORT_MAX_FILE_MB` | 40 MB |
 | what an XLSX unpacks to: the sum of its parts' sizes, checked before reading | `IMPORT_MAX_UNPACKED_MB` | 256 MB |
 | rows (spreadsheet row numbers, not a sheet's `<dimension>`, which can lie) | `IMPORT_MAX_ROWS` | 400,000 |
 | columns holding a value | `IMPORT_MAX_COLUMNS` | 200 |
 | characters in one cell | `IMPORT_MAX_CELL_CHARS` | 1,000 |
 | wall time of reading | `IMPORT_MAX_SECONDS` | 300 s |
+
+The Excel upload of the month template reads with the same limits but at most
+2,000 rows (programs/spreadsheet.py).
 
 An XLSX is read part by part without trusting what it says of itself: the zip's
 directory is checked before anything is unpacked (a part that unpacks to more

@@ -9,7 +9,8 @@ web upload):
   while streaming, and a message quotes at most a short prefix of it;
 - a workbook of two million rows is refused by what it unpacks to, and a
   compact one by its row count, before its rows are parsed;
-- a zip that lies about its sizes, a zip of thousands of parts, a value in
+- a zip that lies about its sizes, XML entities that expand a billion-fold, a
+  zip of thousands of parts, a value in
   column 16,384, a file past the size limit, a CSV of a million lines and CSV
   cells past the limit are refused with a clear message;
 - each is refused within a few seconds and under 300 MB of memory (measured in
@@ -188,6 +189,18 @@ def lying_sizes(path):
     return path
 
 
+def entity_bomb(path):
+    """A billion laughs in the sheet's XML (expat refuses the amplification)."""
+    entities = [b'<!ENTITY a0 "laugh">'] + [
+        b'<!ENTITY a%d "%s">' % (n, b"&a%d;" % (n - 1) * 10) for n in range(1, 10)
+    ]
+    head = SHEET_HEAD.replace(
+        b"<worksheet", b"<!DOCTYPE worksheet [" + b"".join(entities) + b"]><worksheet", 1
+    )
+    cell = b'<row r="2"><c r="A2" t="inlineStr"><is><t>&a9;</t></is></c></row>'
+    return _write_xlsx(path, [head, b"<sheetData>", HEADER_ROW, cell, SHEET_TAIL])
+
+
 def many_parts(path):
     with zipfile.ZipFile(path, "w") as out:
         for number in range(5000):
@@ -228,6 +241,7 @@ HOSTILE = {
     "two_million_rows": (two_million_rows, "xlsx", r"more than the limit of 256\.0 MB"),
     "two_million_compact_rows": (two_million_compact_rows, "xlsx", r"more than [\d,]+ rows"),
     "lying_sizes": (lying_sizes, "xlsx", "cannot be read"),
+    "entity_bomb": (entity_bomb, "xlsx", "cannot be read"),
     "many_parts": (many_parts, "xlsx", "more than 1,000 parts"),
     "too_big_file": (too_big_file, "csv", r"more than the limit of 40\.0 MB"),
     "many_lines_csv": (many_lines_csv, "csv", r"more than [\d,]+ rows"),
