@@ -28,6 +28,9 @@ _NUMBER_ERRORS = {
     "negative": _lazy("Enter zero or a positive number."),
     "too_large": _lazy("This number is too large."),
     "not_whole": _lazy("Enter a whole number."),
+    "grouping": _lazy("Thousands separators go between groups of three digits."),
+    "digits": _lazy("Use Persian or Latin digits."),
+    "ambiguous": _lazy("Write the number without «.»."),
 }
 
 

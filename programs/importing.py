@@ -31,24 +31,21 @@ values are read in a few chunked queries, so 280,000 rows parse in seconds.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
-from typing import BinaryIO
 
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from programs import access
+from programs import access, reading
+from programs.names import office_key
+from programs.reading import ImportFileError
 from programs.rules import RulesError
 from programs.services import MEASURES, FigureValue, TargetValue
 from reliefjobs.lib import cells as cells_lib
 from reliefjobs.lib.jalali import MAX_YEAR, MIN_YEAR, month_label
-from reliefjobs.lib.text import NumberError, normalize_name, parse_int
+from reliefjobs.lib.text import NumberError, excerpt, normalize_name, parse_int
 
 FIGURE_COLUMNS = (
     "province",
@@ -107,13 +104,8 @@ _MEASURE_KEYS = {normalize_name(k): v for k, v in PERSIAN_MEASURES.items()} | {
     normalize_name(m): m for m in MEASURES
 }
 _CHUNK = 900
-_XLSX_MAGIC = b"PK\x03\x04"
 
 Row = tuple[int, dict[str, str]]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: not CSV/XLSX, empty, or wrong header."""
 
 
 @dataclass(frozen=True)
@@ -169,61 +161,7 @@ class TargetsImport:
 
 
 # Reading ---------------------------------------------------------------------
-
-
-def _read_bytes(file_or_path, filename: str | None) -> tuple[bytes, str]:
-    if isinstance(file_or_path, str | Path):
-        path = Path(file_or_path)
-        try:
-            return path.read_bytes(), filename or path.name
-        except FileNotFoundError as exc:
-            raise ImportFileError(_("There is no file %(path)s.") % {"path": path}) from exc
-        except OSError as exc:
-            raise ImportFileError(_("Cannot read the file: %(reason)s") % {"reason": exc}) from exc
-    handle: BinaryIO = file_or_path
-    if hasattr(handle, "seek"):
-        handle.seek(0)
-    data = handle.read()
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return data, filename or getattr(handle, "name", "") or ""
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _csv_records(data: bytes) -> Iterable[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The file is not UTF-8 text. Save it as «CSV UTF-8» or as an Excel (.xlsx) file.")
-        ) from exc
-    sample = text[:4096]
-    delimiter = ","
-    if sample.count(";") > sample.count(",") or sample.count("\t") > sample.count(","):
-        delimiter = ";" if sample.count(";") >= sample.count("\t") else "\t"
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _xlsx_records(data: bytes) -> Iterable[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(_("The Excel file cannot be read.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
+# Opening and bounding the file is programs.reading's job (the one reading layer).
 
 
 def _header_map(cells: list[str], required: tuple[str, ...], known: tuple[str, ...]):
@@ -247,44 +185,39 @@ def read_rows(
     *,
     columns: tuple[str, ...] = FIGURE_COLUMNS,
     required: tuple[str, ...] | None = None,
+    limits: reading.Limits | None = None,
 ) -> list[Row]:
     """The data rows of a CSV or XLSX file as (spreadsheet row number, {column: text}).
 
     `file_or_path` is a path or a binary file object (an upload). The format is
-    told by content (XLSX is a zip), so a misnamed file still reads.
+    told by content (XLSX is a zip), so a misnamed file still reads; a file past
+    one of the reading limits (programs.reading) is refused whole.
     """
-    data, _name = _read_bytes(file_or_path, filename)
+    limits = limits or reading.Limits.from_settings()
+    data = reading.read_file(file_or_path, limits)
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
-    records = _xlsx_records(data) if data.startswith(_XLSX_MAGIC) else _csv_records(data)
+    records = reading.records(data, limits)
     if required is None:
         required = tuple(c for c in columns if c not in DIMENSION_COLUMNS and c != "county") + (
             ("county",) if "month" in columns else ()
         )
     header = None
     rows: list[Row] = []
-    try:
-        for number, cells in enumerate(records, start=1):
-            # Both readers yield strings (_xlsx_records converts each cell); the
-            # apostrophe our exports put before formula-like text comes off.
-            cells = [cells_lib.from_csv_text(c).strip() for c in cells]
-            if not any(cells):
-                continue
-            if header is None:
-                header = _header_map(cells, required, columns)
-                names, pick = list(header), itemgetter(*header.values())
-                width = max(header.values()) + 1
-                continue
-            if len(cells) < width:
-                cells += [""] * (width - len(cells))
-            picked = pick(cells)
-            rows.append(
-                (number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True)))
-            )
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV file cannot be read: %(reason)s") % {"reason": exc}
-        ) from exc
+    for number, cells in records:  # non-empty rows of stripped strings
+        # The apostrophe our exports put before formula-like text comes off.
+        cells = [cells_lib.from_csv_text(c) for c in cells]
+        if header is None:
+            header = _header_map(cells, required, columns)
+            names, pick = list(header), itemgetter(*header.values())
+            width = max(header.values()) + 1
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        picked = pick(cells)
+        rows.append(
+            (number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True)))
+        )
     if header is None:
         raise ImportFileError(_("The file is empty."))
     if not rows:
@@ -326,7 +259,7 @@ class _Names:
     def office(self, province, text: str):
         key = (province.pk, text)
         if key not in self._office_cache:
-            self._office_cache[key] = self._offices.get((province.pk, normalize_name(text)))
+            self._office_cache[key] = self._offices.get((province.pk, office_key(text)))
         return self._office_cache[key]
 
     def dimension(self, column: str, text: str) -> int | None:
@@ -356,8 +289,15 @@ def _number_reason(exc: NumberError, text: str) -> str:
         "negative": _("the value %(value)s is negative"),
         "too_large": _("the value %(value)s is too large"),
         "not_whole": _("the value %(value)s is not a whole number"),
+        "grouping": _(
+            "the value %(value)s has thousands separators that are not in groups of three"
+        ),
+        "digits": _("the value %(value)s has digits that are not Persian, Arabic or Latin"),
+        "ambiguous": _("the value %(value)s could mean one or a thousand: write it without «.»"),
+        "too_long": _("the value %(value)s is too long to be a number"),
     }
-    return reasons.get(exc.code, _("the value %(value)s is not a number")) % {"value": f"«{text}»"}
+    message = reasons.get(exc.code, _("the value %(value)s is not a number"))
+    return message % {"value": f"«{excerpt(text)}»"}
 
 
 class _RowProblem(Exception):
@@ -381,7 +321,7 @@ class _Parser:
             raise _RowProblem(_("the province is empty"))
         province = self.names.province(text)
         if province is None:
-            raise _RowProblem(_("unknown province «%(name)s»") % {"name": text})
+            raise _RowProblem(_("unknown province «%(name)s»") % {"name": excerpt(text)})
         if not self.names.may(self.what, province):
             if self.what == "figures":
                 message = _("you may not import figures for %(province)s")
@@ -395,7 +335,7 @@ class _Parser:
         if office is None:
             raise _RowProblem(
                 _("unknown county office «%(name)s» in %(province)s")
-                % {"name": text, "province": province.name}
+                % {"name": excerpt(text), "province": province.name}
             )
         return office
 
@@ -409,7 +349,7 @@ class _Parser:
             except NumberError as exc:
                 raise _RowProblem(
                     _("the %(column)s «%(value)s» is not a number")
-                    % {"column": _column_label(column), "value": text}
+                    % {"column": _column_label(column), "value": excerpt(text)}
                 ) from exc
             if column == "year" and not MIN_YEAR <= number <= MAX_YEAR:
                 raise _RowProblem(
@@ -437,7 +377,7 @@ class _Parser:
         if measure not in allowed:
             raise _RowProblem(
                 _("unknown measure «%(value)s» (expected one of %(allowed)s)")
-                % {"value": text, "allowed": ", ".join(allowed)}
+                % {"value": excerpt(text), "allowed": ", ".join(allowed)}
             )
         return measure
 
@@ -507,12 +447,16 @@ def parse_figures(rows: list[Row], *, user=None) -> FiguresImport:
                 if ids[column] is None:
                     raise _RowProblem(
                         _("unknown %(column)s «%(name)s»")
-                        % {"column": _dimension_label(column), "name": text}
+                        % {"column": _dimension_label(column), "name": excerpt(text)}
                     )
             elif text:
                 raise _RowProblem(
                     _("«%(measure)s» takes no %(column)s (found «%(name)s»)")
-                    % {"measure": measure, "column": _dimension_label(column), "name": text}
+                    % {
+                        "measure": measure,
+                        "column": _dimension_label(column),
+                        "name": excerpt(text),
+                    }
                 )
         return (measure, ids.get("scheme"), ids.get("bank"), ids.get("funding_source"))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -78,19 +76,29 @@ class ProvinceQuerySet(models.QuerySet):
         return self.filter(pk=getattr(user, "province_id", None) or 0)
 
     def by_identifier(self, identifier: str):
-        """A province by ISO code («IR-19», «ir-19», «19») or Persian name."""
-        from reliefjobs.lib.text import to_latin_digits
+        """A province as people write it (programs.names): ISO code with any
+        separator or none («IR-19», «IR19», «IR–19», «19»), Persian name with or
+        without «استان», or English name («Zanjan»)."""
+        from programs import names
 
-        text = to_latin_digits(str(identifier)).strip().upper()
-        if "\x00" in text:
-            return None  # PostgreSQL refuses NUL in text; no name has one
-        if text.startswith("IR-"):
-            text = text[3:]
-        # ASCII digits only, and few: str.isdigit() also passes «²», and int() of
-        # thousands of digits raises (found by tests/test_bad_input.py).
-        if re.fullmatch(r"[0-9]{1,3}", text):
-            return self.filter(code=f"IR-{int(text):02d}").first()
-        return self.filter(name_key=normalize_name(identifier)).first()
+        text = str(identifier)
+        if "\x00" in text or len(text) > 200:
+            return None  # PostgreSQL refuses NUL in text; no name is that long
+        number = names.province_number(text)
+        if number is not None:
+            return self.filter(code=f"IR-{number:02d}").first()
+        province = self.filter(name_key=names.province_key(text)).first()
+        if province is not None:
+            return province
+        key = names.english_key(text)
+        if not key:
+            return None
+        number = names.english_number(text)
+        codes = {
+            names.english_key(name): code for code, name in self.values_list("code", "name_en")
+        }
+        code = codes.get(key) or (f"IR-{number:02d}" if number is not None else None)
+        return self.filter(code=code).first() if code else None
 
 
 class Province(models.Model):

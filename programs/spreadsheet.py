@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from programs import access, entry_queries
+from programs import access, entry_queries, reading
 from programs.importing import ImportFileError, RowError, parse_figures
 from programs.models import CountyOffice, MonthlyReport, Province
+from programs.names import office_key
 from programs.rules import RulesError
 from programs.services import FigureValue, StaleReportError, apply_values
 from reliefjobs.lib import cells as cells_lib
@@ -31,7 +32,7 @@ from reliefjobs.lib.text import NumberError, normalize_name, parse_int
 SESSION_KEY = "entry_upload"
 FIXED = ("province", "county", "year", "month")
 _FIXED_HEADERS = {"province": "استان", "county": "شهرستان", "year": "سال", "month": "ماه"}
-_MAX_ROWS = 2000
+_MAX_ROWS = 2000  # a province has at most a few dozen offices
 
 
 class UploadError(Exception):
@@ -170,30 +171,16 @@ class Preview:
 
 
 def _wide_rows(file) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(_("The Excel file cannot be read.")) from error
-    try:
-        rows = []
-        for number, row_cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-            texts = [
-                ""
-                if c is None
-                else cells_lib.from_csv_text(
-                    str(int(c) if isinstance(c, float) and c.is_integer() else c)
-                ).strip()
-                for c in row_cells
-            ]
-            if any(texts):
-                rows.append((number, texts))
-            if len(rows) > _MAX_ROWS:
-                raise ImportFileError(_("The file has too many rows."))
-        return rows
-    finally:
-        book.close()
+    """The filled template's non-empty rows, read within the limits of programs.reading;
+    the apostrophe our exports put before formula-like text comes off."""
+    limits = reading.Limits.from_settings(rows=_MAX_ROWS)
+    data = reading.read_file(file, limits)
+    if not data.startswith(reading.XLSX_MAGIC):
+        raise ImportFileError(_("The Excel file cannot be read."))
+    return [
+        (number, [cells_lib.from_csv_text(text) for text in texts])
+        for number, texts in reading.records(data, limits)
+    ]
 
 
 def _long_rows(wide, grid, province) -> tuple[list, dict[int, int], list[RowError]]:
@@ -218,7 +205,7 @@ def _long_rows(wide, grid, province) -> tuple[list, dict[int, int], list[RowErro
         if other is not None and other.pk != province.pk:
             errors.append(RowError(number, _("this row is for another province")))
             continue
-        office_rows[offices.get(normalize_name(row.get("county", "")), 0)] = number
+        office_rows[offices.get(office_key(row.get("county", "")), 0)] = number
         for key in grid.cell_keys():
             text = row.get(key, "")
             if text == "":

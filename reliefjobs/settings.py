@@ -163,6 +163,15 @@ else:
         }
     }
 
+# Bounded reading of every imported or uploaded file (programs/reading.py; README
+# "Configuration"): a file past one of these is refused whole, nothing saved.
+IMPORT_MAX_FILE_MB = env_int("RELIEFJOBS_IMPORT_MAX_FILE_MB", 40, minimum=1)
+IMPORT_MAX_UNPACKED_MB = env_int("RELIEFJOBS_IMPORT_MAX_UNPACKED_MB", 256, minimum=1)
+IMPORT_MAX_ROWS = env_int("RELIEFJOBS_IMPORT_MAX_ROWS", 400_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("RELIEFJOBS_IMPORT_MAX_COLUMNS", 200, minimum=1)
+IMPORT_MAX_CELL_CHARS = env_int("RELIEFJOBS_IMPORT_MAX_CELL_CHARS", 1000, minimum=1)
+IMPORT_MAX_SECONDS = env_int("RELIEFJOBS_IMPORT_MAX_SECONDS", 300, minimum=1)
+
 # Lock-out by username and address (reliefjobs/lockout.py, docs/permissions.md).
 AXES_FAILURE_LIMIT = env_int("RELIEFJOBS_LOGIN_FAILURES", 5)
 RELIEFJOBS_LOGIN_FAILURES_PER_USERNAME = env_int("RELIEFJOBS_LOGIN_FAILURES_PER_USERNAME", 20)
