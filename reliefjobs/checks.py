@@ -1,10 +1,13 @@
 """System checks of the deployment (run by `manage.py check --deploy`).
 
-reliefjobs.W001: with debug off, a per-process memory cache. Sessions are
+reliefjobs.W001: with debug off, a per-process memory cache (only if settings
+are changed by hand: with debug off and no CACHE_URL the settings choose the
+database cache, shared by every worker, as INTERFACES.md expects
+`check --deploy` to report nothing then). Sessions are
 cached (cached_db) and so are the dashboards; with several gunicorn workers
 each has its own copy, so a logout, a password change or a save is seen by one
 worker only (a logged-out session kept working for about a minute in the attack
-audit). A shared cache (CACHE_URL=redis://… or db://) is needed.
+audit). A shared cache (CACHE_URL=redis://…, db://, or the default) is needed.
 """
 
 from django.conf import settings
@@ -23,15 +26,15 @@ def shared_cache_in_production(app_configs, **kwargs):
         Warning(
             _both(
                 lambda: _(
-                    "The cache is each process's own memory (CACHE_URL is not set): with "
+                    "The cache is each process's own memory: with "
                     "several workers a logout, a password change or a saved figure is not "
                     "seen by the other workers."
                 )
             ),
             hint=_both(
                 lambda: _(
-                    "Set CACHE_URL to redis://host:6379/1, or to db:// after "
-                    "`manage.py createcachetable` (README, Configuration)."
+                    "Set CACHE_URL to redis://host:6379/1 or db://, or leave it unset "
+                    "for the database cache (README, Configuration)."
                 )
             ),
             id="reliefjobs.W001",

@@ -142,8 +142,11 @@ if CACHE_URL.startswith("redis://"):
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-elif CACHE_URL == "db://":
-    # Shared by every worker with no extra service; `manage.py createcachetable` once.
+elif CACHE_URL == "db://" or not CACHE_URL and not DEBUG:
+    # Shared by every worker with no extra service; `migrate` makes its table
+    # (reliefjobs/migrations/0001_cache_table.py). Also the production default:
+    # with debug off and no CACHE_URL the workers still share one cache, so a
+    # logout or a save is seen by all of them (Redis is faster).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -1,11 +1,13 @@
 """The deployment checks of reliefjobs/checks.py (attack audit, finding 7).
 
 Rules checked:
-- with debug off and no CACHE_URL (each worker its own memory cache),
-  `manage.py check --deploy` reports reliefjobs.W001, in English and Persian,
-  and `--fail-level WARNING` makes it fail, so the multi-worker trap cannot be
-  deployed silently;
-- with a shared cache (redis:// or db://) the warning is gone;
+- with debug off and no CACHE_URL the workers still share a cache (the
+  database cache, its table made by `migrate`), so `check --deploy` reports
+  nothing, as INTERFACES.md says; the multi-worker trap cannot be deployed by
+  forgetting CACHE_URL;
+- a per-process memory cache with debug off (settings changed by hand) is
+  reliefjobs.W001, in English and Persian, and `--fail-level WARNING` fails;
+- with a shared cache (redis:// or db://) there is no warning;
 - in development (debug on) a memory cache is fine: no warning.
 """
 
@@ -46,13 +48,30 @@ def _check_deploy(**env):
     )
 
 
-def test_check_deploy_warns_about_a_per_process_cache():
+def test_without_cache_url_production_shares_the_database_cache_and_check_is_quiet():
     result = _check_deploy(**PROD_ENV)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "reliefjobs.W001" in output
-    assert "CACHE_URL" in output
-    assert "کارگرهای دیگر نمی‌بینند" in output  # the Persian message too
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reliefjobs.W001" not in result.stdout + result.stderr
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_URL"))}
+    backend = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c"]
+        + ["from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"],
+        cwd=ROOT,
+        env={**full_env, **PROD_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert backend.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_a_memory_cache_in_production_is_w001_in_english_and_persian():
+    with override_settings(DEBUG=False, CACHES=LOCMEM):
+        (found,) = _w001()
+    assert "several workers" in found.msg
+    assert "کارگرهای دیگر نمی‌بینند" in found.msg  # the Persian message too
+    assert "CACHE_URL" in found.hint
 
 
 def test_check_deploy_is_quiet_with_a_shared_cache():
