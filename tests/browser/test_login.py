@@ -18,7 +18,10 @@ def test_staff_logs_in_and_sees_home(page, django_user_model):
     assert page.get_attribute("html", "lang") == "fa"
     screenshot(page, "login")
     login(page, "zanjan_staff", PASSWORD)
-    # Home sends a provincial user on to their own province's dashboard.
+    # Logging in lands on the person's work list; the dashboard's home still sends a
+    # provincial user on to their own province.
+    assert page.url.startswith(f"{page.live_url}/home/")
+    page.goto(f"{page.live_url}/")
     assert page.url.startswith(f"{page.live_url}/province/IR-19/")
     assert page.watch.console_errors == []
     assert page.watch.foreign_requests == []
