@@ -193,27 +193,29 @@ def province_work(province: Province, *, today: dt.date | None = None) -> Provin
 
 
 def province_pace(province: Province, today: dt.date) -> dict | None:
-    """This year's jobs against the straight-line pace of the province's target (2 queries)."""
-    from reports import progress, queries
+    """The province against pace and its year-end forecast, as its dashboard says
+    them: ended months only, reports.pace's share and reports.forecast's figure."""
+    from reports import forecast, pace, queries
 
     year = jalali.current_period(today).year
     elapsed = jalali.elapsed_months(year, today)
     rows = queries.province_progress(year, [province.pk])
     if not rows:
         return None
-    row = rows[0]
-    target = row.get("target_jobs")
-    expected = round(target * elapsed / 12) if target else None
-    outlook = progress.outlook(row["jobs"], target, elapsed)
+    target = rows[0].get("target_jobs")
+    months = [m["jobs"] for m in queries.monthly(year, [province.pk])]
+    done = sum(months[:elapsed])
+    expected = pace.expected_by_now(target, pace.expected_share(year, elapsed))
+    outlook = forecast.for_scope(year, elapsed, [province.pk], this_year=months)
     return {
         "year": year,
         "elapsed": elapsed,
-        "jobs": row["jobs"],
+        "jobs": done,
         "target": target,
         "expected": expected,
-        "percent_of_pace": round(100 * row["jobs"] / expected) if expected else None,
-        "ahead": None if expected is None else row["jobs"] >= expected,
-        "projected": outlook.projected,
+        "percent_of_pace": round(100 * done / expected) if expected else None,
+        "ahead": None if expected is None else done >= expected,
+        "projected": outlook.value,
     }
 
 
