@@ -37,7 +37,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.calendar)
+            if not item.get_closest_marker("today"):  # a test built on a chosen day stays on it
+                item.add_marker(pytest.mark.calendar)
 
 
 @pytest.fixture(scope="session")

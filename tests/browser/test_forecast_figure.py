@@ -8,10 +8,13 @@ import pytest
 from reliefjobs.lib.money import number_words
 from reliefjobs.lib.text import parse_int
 from tests.browser.conftest import login, screenshot
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, SUITE_DAY
 from tests.test_dashboard_data import add_office_year, add_target
 
 CARD = "پیش‌بینی اشتغال تا پایان سال"
+
+# Built on the suite's day (its months and forecast): not one of the calendar-edge runs.
+pytestmark = pytest.mark.today(SUITE_DAY)
 
 
 @pytest.fixture

@@ -23,9 +23,12 @@ import subprocess
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, login, screenshot
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, SUITE_DAY
 
 PRINTABLE_PX = (1047, 718)  # A4 landscape less 10 mm margins, at 96 px per inch
+
+# Built on the suite's day (its months and forecast): not one of the calendar-edge runs.
+pytestmark = pytest.mark.today(SUITE_DAY)
 
 
 @pytest.fixture
