@@ -29,6 +29,7 @@ from programs.models import (
 )
 from reliefjobs.lib import clock, jalali
 from reliefjobs.lib.jalali import Period
+from reports.completeness import national_completeness
 
 _DONE = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 RECENT_UNLOCK_DAYS = 30
@@ -249,12 +250,22 @@ class CountryWork:
 
 
 def country_work(user, *, today: dt.date | None = None) -> CountryWork:
-    """National managers' and admins' view of the provinces they see (6 queries)."""
+    """National managers' and admins' view of the provinces they see (a fixed number of queries)."""
     settings = EntrySettings.load()
     cycle = current_cycle(today, settings)
     year = cycle.period.year
-    provinces = list(Province.objects.visible_to(user))
-    by_id = {p.pk: ProvinceCompleteness(p) for p in provinces}
+    provinces = Province.objects.visible_to(user)
+    # The cycle's column of the national completeness view: one rule for who owes a month.
+    by_id = {}
+    for row in national_completeness(provinces, year, cycle.today).rows:
+        cell = row.months[cycle.period.month - 1]
+        by_id[row.province.pk] = ProvinceCompleteness(
+            row.province,
+            expected=cell.expected,
+            sent=cell.approved + cell.submitted,
+            approved=cell.approved,
+            waiting=cell.submitted,
+        )
     offices = list(CountyOffice.objects.filter(province__in=provinces).select_related("province"))
     statuses = {
         (office_id, month): status
@@ -274,12 +285,6 @@ def country_work(user, *, today: dt.date | None = None) -> CountryWork:
             if not open_between(office, first, last):
                 continue
             status = statuses.get((office.pk, month), MISSING)
-            if month == cycle.period.month:
-                row = by_id[office.province_id]
-                row.expected += 1
-                row.sent += status in _DONE
-                row.approved += status == ReportStatus.APPROVED
-                row.waiting += status == ReportStatus.SUBMITTED
             if status not in _DONE and cycle.today > deadline:
                 late_months.append(month)
                 oldest = max(oldest, (cycle.today - deadline).days)
