@@ -7,6 +7,7 @@ write here drops that person's cached count.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.cache import cache
 from django.db import transaction
@@ -16,6 +17,8 @@ from reliefjobs.lib import clock
 
 _COUNT_KEY = "notices:unread:{generation}:{user}"
 _COUNT_TIMEOUT = 10 * 60
+# Replaced on every write here: a page sent again as it was (reports.warm) shows the bell's count.
+TOKEN_KEY = "notices:token"
 
 
 def _count_key(user_id: int) -> str:
@@ -38,8 +41,13 @@ def unread_count(user) -> int:
 def _forget_count(user_id: int) -> None:
     # Now, and again after the commit, so no other request caches the old count meanwhile.
     key = _count_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+
+    def forget():
+        cache.delete(key)
+        cache.set(TOKEN_KEY, uuid.uuid4().hex[:12], None)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def notify(*, user, kind: str, title: str, text: str, url: str = "") -> Notice:

@@ -80,12 +80,18 @@ class SessionActivityMiddleware:
 
     def __call__(self, request):
         session = getattr(request, "session", None)
-        if session is not None and SESSION_KEY in session:
-            now = int(time.time())
-            last = session.get(TOUCH_KEY)
-            if not isinstance(last, int) or now - last >= TOUCH_INTERVAL_SECONDS:
-                session[TOUCH_KEY] = now
+        if session is not None and SESSION_KEY in session and activity_due(session):
+            session[TOUCH_KEY] = int(time.time())
         return self.get_response(request)
+
+
+def activity_due(session) -> bool:
+    """The session's activity stamp is a minute old or missing: this request restarts it.
+
+    reports.warm sends no stored answer to such a request, so that it goes
+    through SessionActivityMiddleware."""
+    last = session.get(TOUCH_KEY)
+    return not isinstance(last, int) or int(time.time()) - last >= TOUCH_INTERVAL_SECONDS
 
 
 class RejectNulBytesMiddleware:

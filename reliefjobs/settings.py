@@ -50,10 +50,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so nothing reads a body over the limit (reliefjobs/limits.py).
     "reliefjobs.limits.RequestBodyLimitMiddleware",
+    # The security headers wrap every answer, including the two short cuts below.
     "django.middleware.security.SecurityMiddleware",
     "reliefjobs.security.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reliefjobs.security.RejectNulBytesMiddleware",
+    # /healthz needs none of what follows (reliefjobs/health.py).
+    "reliefjobs.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A warm dashboard or API answer, sent again without the rest (reports/warm.py).
+    "reports.warm.WarmPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reliefjobs.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,7 +67,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "reliefjobs.security.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -19,6 +19,7 @@ from reports import forecast, queries
 from reports.cache import cached
 from reports.progress import cumulative
 from reports.views import parse_year
+from reports.warm import warm_page
 
 ROW_FIELDS = (
     "jobs",
@@ -78,6 +79,7 @@ def _scope_key(user, province) -> str:
     return "national" if is_national(user) else f"country-of-{user.province_id}"
 
 
+@warm_page
 @api_view
 def progress(request, year: int, province):
     def build():
@@ -110,6 +112,7 @@ def progress(request, year: int, province):
     return cached(("api-progress", _scope_key(request.user, province), year, elapsed), build)
 
 
+@warm_page
 @api_view
 def monthly(request, year: int, province):
     def build():

@@ -25,6 +25,7 @@ from reliefjobs.lib.text import NumberError, parse_int, to_persian_digits
 from reports import charts, exports, queries
 from reports.cache import cached, key_for
 from reports.completeness import national_completeness
+from reports.warm import warm_page
 
 BUILDERS = {
     "country": lambda year, elapsed, scope: charts.country_page(year, elapsed),
@@ -146,6 +147,7 @@ def _render(request, view: str, template: str, scope: charts.Scope, year: int, t
 
 
 @login_required
+@warm_page
 def home(request):
     """The landing page: the country overview, or a provincial user's own province."""
     year = _year(request)
@@ -162,6 +164,7 @@ def home(request):
 
 
 @login_required
+@warm_page
 def province(request, code: str):
     year = _year(request)
     found = _get_province_for_user(request.user, code)
@@ -170,6 +173,7 @@ def province(request, code: str):
 
 
 @login_required
+@warm_page
 def office(request, pk: int):
     year = _year(request)
     found = _get_office_for_user(request.user, pk)
@@ -179,6 +183,7 @@ def office(request, pk: int):
 
 
 @login_required
+@warm_page
 def breakdowns(request):
     year = _year(request)
     if not (request.GET.get("province") or request.GET.get("office") or is_national(request.user)):

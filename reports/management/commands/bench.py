@@ -21,19 +21,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=int, default=10, help="offices multiplier of the big variant"
         )
+        parser.add_argument(
+            "--connections", type=int, default=16, help="wrk connections (a front proxy's pool)"
+        )
         # Internal: one phase inside the bench database (run by the driver).
         parser.add_argument("--phase", choices=["setup", "grow", "measure"], help="internal")
         parser.add_argument("--out", help="internal")
+        parser.add_argument("--what", choices=["offices", "history"], help="internal")
 
     def handle(self, *args, **options):
         if options["phase"]:
             bench.run_phase(
-                options["phase"], options["out"], calls=options["calls"], scale=options["scale"]
+                options["phase"],
+                options["out"],
+                calls=options["calls"],
+                scale=options["scale"],
+                what=options["what"],
             )
             return
         bench.run(
             calls=options["calls"],
             seconds=options["seconds"],
             scale=options["scale"],
+            connections=options["connections"],
             stdout=self.stdout,
         )
