@@ -206,7 +206,9 @@ def read_rows(
     rows: list[Row] = []
     for number, cells in records:  # non-empty rows of stripped strings
         # The apostrophe our exports put before formula-like text comes off.
-        cells = [cells_lib.from_csv_text(c) for c in cells]
+        # (Only a row with an apostrophe somewhere can have one to take off.)
+        if "'" in "".join(cells):
+            cells = [cells_lib.from_csv_text(c) for c in cells]
         if header is None:
             header = _header_map(cells, required, columns)
             names, pick = list(header), itemgetter(*header.values())

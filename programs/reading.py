@@ -174,6 +174,8 @@ def _cells(number: int, texts: list[str], limits: Limits) -> list[str]:
             _("Row %(row)s has a value in column %(column)s; a file may have %(limit)s columns.")
             % {"row": _n(number), "column": _n(len(texts)), "limit": _n(limits.columns)}
         )
+    if texts and max(map(len, texts)) <= limits.cell_chars:
+        return texts  # the usual row: no cell to name
     for column, text in enumerate(texts, start=1):
         if len(text) > limits.cell_chars:
             raise ImportFileError(
@@ -215,7 +217,7 @@ def _csv_records(data: bytes, limits: Limits, deadline: float) -> Iterator[Row]:
                 _check_time(deadline, limits)
             if number > limits.rows + 1:  # + the header
                 raise _too_many_rows(limits)
-            texts = _cells(number, [c.strip() for c in cells], limits)
+            texts = _cells(number, list(map(str.strip, cells)), limits)
             if texts:
                 yield number, texts
     except UnicodeDecodeError as exc:
