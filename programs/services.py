@@ -11,9 +11,8 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -156,44 +155,72 @@ def _prepare_other(field, value, vendor):
     return field.get_db_prep_save(value, connection)
 
 
-def _write_history(
-    model, snapshots: list[dict], history_type: str, by, now, reason: str | None = None
+def _copy_history(
+    model,
+    ids: list[int],
+    history_type: str,
+    by,
+    now,
+    reason: str | None = None,
+    *,
+    column: str = "id",
+    after_id: int | None = None,
 ) -> None:
-    """simple_history records ("+" created, "~" changed) for rows given as {attname: value}."""
-    if not snapshots:
+    """simple_history records ("+" created, "~" changed) of the rows whose `column`
+    is in `ids` (and, with `after_id`, whose pk is above it), copied in SQL.
+
+    INSERT … SELECT from the rows just written: nothing is read back into
+    Python or sent again, one statement per chunk of ids.
+    """
+    if not ids:
         return
     history_model = model.history.model
-    special = {
-        "history_date": _prepare(history_model._meta.get_field("history_date"), now),
-        "history_type": history_type,
-        "history_user_id": getattr(by, "pk", None),
-        "history_change_reason": reason[:100] if reason else None,
-    }
+    qn = connection.ops.quote_name
+    hfield = history_model._meta.get_field
+    special = ("history_date", "history_type", "history_user_id", "history_change_reason")
     copied = [
         f
         for f in history_model._meta.concrete_fields
         if f.attname not in special and f.attname != "history_id"
     ]
-    columns = [history_model._meta.get_field(n).column for n in special] + [
-        f.column for f in copied
+    source = {f.attname: f.column for f in model._meta.concrete_fields}
+    picked = [source[f.attname] for f in copied]
+    constants = [
+        _prepare(hfield("history_date"), now),
+        history_type,
+        getattr(by, "pk", None),
+        reason[:100] if reason else None,
     ]
-    constants = tuple(special.values())
-    get = itemgetter(*(f.attname for f in copied))
-    # Only dates and times need converting; ids and counts go as they are.
-    convert = [
-        (i, f)
-        for i, f in enumerate(copied)
-        if isinstance(f, models.DateField | models.DateTimeField)
-    ]
-    rows = []
-    for snap in snapshots:
-        values = get(snap) if len(copied) > 1 else (get(snap),)
-        if convert:
-            values = list(values)
-            for i, f in convert:
-                values[i] = _prepare(f, values[i])
-        rows.append(constants + tuple(values))
-    _bulk_insert(history_model, columns, rows)
+    targets = ", ".join([qn(hfield(n).column) for n in special] + [qn(f.column) for f in copied])
+    head = (
+        f"INSERT INTO {qn(history_model._meta.db_table)} ({targets}) "
+        f"SELECT %s, %s, %s, %s, {', '.join(map(qn, picked))} "
+        f"FROM {qn(model._meta.db_table)} WHERE "
+    )
+    extra, extra_params = "", []
+    if after_id is not None:
+        extra, extra_params = f" AND {qn(model._meta.pk.column)} > %s", [after_id]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: the ids go as one array parameter.
+            cursor.execute(
+                f"{head}{qn(column)} = ANY(%s){extra}", [*constants, sorted(ids), *extra_params]
+            )
+            return
+        for chunk in _chunks(sorted(ids)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"{head}{qn(column)} IN ({marks}){extra}", [*constants, *chunk, *extra_params]
+            )
+
+
+def _max_pk(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
+            f"FROM {connection.ops.quote_name(model._meta.db_table)}"
+        )
+        return cursor.fetchone()[0] or 0
 
 
 def _attnames(model) -> list[str]:
@@ -231,7 +258,7 @@ def _reports_for(
         _bulk_insert(MonthlyReport, [f.column for f in fields], rows)
         for chunk in _chunks(sorted({k[0] for k in missing})):
             select(chunk, lock=False)
-        _write_history(MonthlyReport, [found[k] for k in missing], "+", by, now, reason)
+        _copy_history(MonthlyReport, [found[k]["id"] for k in missing], "+", by, now, reason)
     return found
 
 
@@ -271,23 +298,21 @@ def _upsert_lines(
             changed.append(line)
     if created:
         columns = [n for n in names if n != "id"]
+        # Lines created now are those of these reports above the highest id so
+        # far (the reports are locked or new, so no one else adds lines to them).
+        before = _max_pk(model)
         _bulk_insert(model, columns, [tuple(line[n] for n in columns) for line in created])
-        new_keys = {tuple(line[f] for f in key_fields) for line in created}
-        for chunk in _chunks(sorted({line["report_id"] for line in created})):
-            for key, pk in (
-                (tuple(row[:-1]), row[-1])
-                for row in model.objects.filter(report_id__in=chunk).values_list(*key_fields, "id")
-            ):
-                if key in new_keys:
-                    lines[key]["id"] = pk
-        _write_history(model, created, "+", by, now, reason)
+        reports_with_new = sorted({line["report_id"] for line in created})
+        _copy_history(
+            model, reports_with_new, "+", by, now, reason, column="report_id", after_id=before
+        )
     if changed:
         _bulk_update(
             model,
             value_fields,
             [(*(line[n] for n in value_fields), line["id"]) for line in changed],
         )
-        _write_history(model, changed, "~", by, now, reason)
+        _copy_history(model, [line["id"] for line in changed], "~", by, now, reason)
     return lines
 
 
@@ -514,7 +539,7 @@ def apply_values(
         [field(c).column for c in columns],
         [(*(_prepare(field(c), r[c]) for c in columns), r["id"]) for r in touched],
     )
-    _write_history(MonthlyReport, touched, "~", by, now, reason)
+    _copy_history(MonthlyReport, [r["id"] for r in touched], "~", by, now, reason)
     _store_confirmations(confirmed, reports, by, reason)
     after_figures_changed(keys)
     return len(touched)
