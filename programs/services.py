@@ -413,11 +413,18 @@ def month_changes(values: list[FigureValue], *, lock: bool = False) -> list[rule
     return list(changes.values())
 
 
-def check_values(*, values: list[FigureValue], by, changes=None) -> list[Decision]:
-    """The rules' decisions on writing these values, without writing (for previews)."""
+def check_values(
+    *, values: list[FigureValue], by, changes=None, lock: bool = False
+) -> list[Decision]:
+    """The rules' decisions on writing these values, without writing (for previews).
+
+    With `lock`, the months are read locked for update (inside the caller's
+    transaction), so the decisions can be handed to apply_values in it."""
     if not values:
         return []
-    return rules.evaluate(changes if changes is not None else month_changes(values), user=by)
+    if changes is None:
+        changes = month_changes(values, lock=lock)
+    return rules.evaluate(changes, user=by)
 
 
 def _stale(changes, expected_versions, base_values) -> None:
@@ -466,6 +473,7 @@ def apply_values(
     reason: str = "",
     expected_versions: dict[tuple[int, int, int], int] | None = None,
     base_values: dict[tuple[int, int, int], dict[str, int]] | None = None,
+    decisions: list[Decision] | None = None,
 ) -> int:
     """Upsert figure values (the import format's rows); returns the number of months touched.
 
@@ -476,15 +484,21 @@ def apply_values(
     stored with each confirmed warning and on the history records. With
     `expected_versions` ({month key: version shown}), a month changed since is
     refused with StaleReportError listing what changed (against `base_values`).
+
+    `decisions` are the rules' decisions on these very values that the caller
+    made in the same transaction with `check_values(..., lock=True)` (the
+    importer judges every row before saving): they are enforced as they are
+    instead of reading and judging the months a second time.
     """
     if not values:
         return 0
     now = clock.now()
     keys = {v.report_key for v in values}
-    changes = month_changes(values, lock=True)
-    if expected_versions is not None:
-        _stale(changes, expected_versions, base_values)
-    decisions = check_values(values=values, by=by, changes=changes)
+    if decisions is None or expected_versions is not None:
+        changes = month_changes(values, lock=True)
+        if expected_versions is not None:
+            _stale(changes, expected_versions, base_values)
+        decisions = check_values(values=values, by=by, changes=changes)
     if allow_locked:
         decisions = [d for d in decisions if d.code != "locked"]
     confirmed = _enforce(decisions, accept_warnings=accept_warnings, reason=reason)
