@@ -585,14 +585,18 @@ def _judge(result: FiguresImport, row_of: dict[tuple, int], user, *, lock: bool 
     # without its amount…): the rules judge a file once every row reads.
     if not result.changed or result.errors:
         return
+    result.decisions = services.check_values(values=result.changed, by=user, lock=lock)
+    # Rows are looked up only in the months the rules have something to say about.
+    judged = {d.key for d in result.decisions}
     field_rows: dict[tuple, int] = {}
     month_rows: dict[tuple, int] = {}
     for v in result.changed:
+        if v.report_key not in judged:
+            continue
         row = row_of[(*v.report_key, v.measure, v.scheme_id, v.bank_id, v.funding_source_id)]
         for where in ((v.report_key, v.grid_key), (v.report_key, v.measure)):
             field_rows[where] = min(row, field_rows.get(where, row))
         month_rows[v.report_key] = min(row, month_rows.get(v.report_key, row))
-    result.decisions = services.check_values(values=result.changed, by=user, lock=lock)
     for decision in result.decisions:
         partner = _loan_partner(decision.field)
         row = (
