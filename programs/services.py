@@ -131,15 +131,27 @@ def _bulk_update(model, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
     qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(c)} = %s" for c in columns)
-    sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_batch
+            from psycopg2.extras import execute_values
 
-            execute_batch(_raw_cursor(cursor), sql, rows, page_size=1000)
+            # One UPDATE … FROM (VALUES …) per 1,000 rows: row-by-row UPDATEs
+            # (even batched) cost ~0.1 ms each on the server. The casts type
+            # the VALUES columns (a column of NULLs would be text).
+            by_column = {f.column: f for f in model._meta.concrete_fields}
+            types = [by_column[c].cast_db_type(connection) for c in columns]
+            names = ", ".join(f"c{i}" for i in range(len(columns) + 1))
+            sets = ", ".join(f"{qn(c)} = v.c{i}::{types[i]}" for i, c in enumerate(columns))
+            pk_type = model._meta.pk.cast_db_type(connection)
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES %s) AS v({names}) "
+                f"WHERE {table}.{pk} = v.c{len(columns)}::{pk_type}"
+            )
+            execute_values(_raw_cursor(cursor), sql, rows, page_size=1000)
         else:
-            cursor.executemany(sql, rows)
+            sets = ", ".join(f"{qn(c)} = %s" for c in columns)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)
 
 
 def _prepare(field, value):
