@@ -129,6 +129,8 @@ class FiguresImport:
     warnings: list[RowError] = field(default_factory=list)
     months_touched: int = 0
     saved: bool = False
+    # The rules' decisions behind the errors and warnings (what saving enforces).
+    decisions: list = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -206,7 +208,9 @@ def read_rows(
     rows: list[Row] = []
     for number, cells in records:  # non-empty rows of stripped strings
         # The apostrophe our exports put before formula-like text comes off.
-        cells = [cells_lib.from_csv_text(c) for c in cells]
+        # (Only a row with an apostrophe somewhere can have one to take off.)
+        if "'" in "".join(cells):
+            cells = [cells_lib.from_csv_text(c) for c in cells]
         if header is None:
             header = _header_map(cells, required, columns)
             names, pick = list(header), itemgetter(*header.values())
@@ -411,8 +415,11 @@ def _duplicate(row: int, first: int) -> RowError:
 # Figures ---------------------------------------------------------------------
 
 
-def parse_figures(rows: list[Row], *, user=None) -> FiguresImport:
-    """Check every row and resolve it to a FigureValue; nothing is written."""
+def parse_figures(rows: list[Row], *, user=None, lock: bool = False) -> FiguresImport:
+    """Check every row and resolve it to a FigureValue; nothing is written.
+
+    With `lock` (inside a transaction that goes on to save), the months are
+    judged as read locked for update, so saving need not judge them again."""
     parser = _Parser(user, "figures")
     names = parser.names
     result = FiguresImport(row_count=len(rows))
@@ -494,7 +501,7 @@ def parse_figures(rows: list[Row], *, user=None) -> FiguresImport:
             continue
         seen[key] = number
         result.values.append(figure)
-    _compare_with_stored(result, seen, names)
+    _compare_with_stored(result, seen, names, lock=lock)
     return result
 
 
@@ -549,7 +556,9 @@ def _stored_value(v: FigureValue, report, jobs, loans, referrals) -> int | None:
     return trainees if v.measure == "trainees" else exits
 
 
-def _compare_with_stored(result: FiguresImport, row_of: dict[tuple, int], names: _Names) -> None:
+def _compare_with_stored(
+    result: FiguresImport, row_of: dict[tuple, int], names: _Names, *, lock: bool = False
+) -> None:
     """Fill result.changed (the values that differ from what is stored), then
     let the domain rules judge them (errors and warnings, by row)."""
     if not result.values:
@@ -557,9 +566,10 @@ def _compare_with_stored(result: FiguresImport, row_of: dict[tuple, int], names:
     reports, jobs, loans, referrals = _stored_figures({v.report_key for v in result.values})
     for v in result.values:
         report = reports.get(v.report_key)
-        if _stored_value(v, report, jobs, loans, referrals) != v.value:
+        # (A month not stored yet changes with every value.)
+        if report is None or _stored_value(v, report, jobs, loans, referrals) != v.value:
             result.changed.append(v)
-    _judge(result, row_of, names.user)
+    _judge(result, row_of, names.user, lock=lock)
 
 
 def _loan_partner(name: str) -> str:
@@ -568,7 +578,7 @@ def _loan_partner(name: str) -> str:
     return swap[name[:3]] + name[3:] if name[:3] in swap else name
 
 
-def _judge(result: FiguresImport, row_of: dict[tuple, int], user) -> None:
+def _judge(result: FiguresImport, row_of: dict[tuple, int], user, *, lock: bool = False) -> None:
     """The rules' decisions on the changed values, each on the row it is about."""
     from programs import services
 
@@ -576,14 +586,19 @@ def _judge(result: FiguresImport, row_of: dict[tuple, int], user) -> None:
     # without its amount…): the rules judge a file once every row reads.
     if not result.changed or result.errors:
         return
+    result.decisions = services.check_values(values=result.changed, by=user, lock=lock)
+    # Rows are looked up only in the months the rules have something to say about.
+    judged = {d.key for d in result.decisions}
     field_rows: dict[tuple, int] = {}
     month_rows: dict[tuple, int] = {}
     for v in result.changed:
+        if v.report_key not in judged:
+            continue
         row = row_of[(*v.report_key, v.measure, v.scheme_id, v.bank_id, v.funding_source_id)]
         for where in ((v.report_key, v.grid_key), (v.report_key, v.measure)):
             field_rows[where] = min(row, field_rows.get(where, row))
         month_rows[v.report_key] = min(row, month_rows.get(v.report_key, row))
-    for decision in services.check_values(values=result.changed, by=user):
+    for decision in result.decisions:
         partner = _loan_partner(decision.field)
         row = (
             field_rows.get((decision.key, decision.field))
@@ -612,17 +627,26 @@ def import_figures(
     (stored with each confirmed warning and on the history records)."""
     from programs import services
 
-    result = parse_figures(read_rows(file_or_path, filename), user=user)
-    if result.errors or dry_run or not result.changed:
-        return result
-    if result.warnings and not accept_warnings:
-        return result
+    rows = read_rows(file_or_path, filename)
+    if dry_run:
+        return parse_figures(rows, user=user)
     try:
+        # The rows are judged on the months as locked for the save, in its
+        # transaction, so the save enforces those decisions without judging again.
         with transaction.atomic():
+            result = parse_figures(rows, user=user, lock=True)
+            if result.errors or not result.changed:
+                return result
+            if result.warnings and not accept_warnings:
+                return result
             result.months_touched = services.apply_values(
-                values=result.changed, by=user, accept_warnings=accept_warnings, reason=reason
+                values=result.changed,
+                by=user,
+                accept_warnings=accept_warnings,
+                reason=reason,
+                decisions=result.decisions,
             )
-    except RulesError as exc:  # e.g. approved between reading and writing, or no reason
+    except RulesError as exc:  # e.g. no reason for the accepted warnings
         raise ImportFileError(str(exc)) from exc
     result.saved = True
     return result

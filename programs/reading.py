@@ -174,6 +174,8 @@ def _cells(number: int, texts: list[str], limits: Limits) -> list[str]:
             _("Row %(row)s has a value in column %(column)s; a file may have %(limit)s columns.")
             % {"row": _n(number), "column": _n(len(texts)), "limit": _n(limits.columns)}
         )
+    if texts and max(map(len, texts)) <= limits.cell_chars:
+        return texts  # the usual row: no cell to name
     for column, text in enumerate(texts, start=1):
         if len(text) > limits.cell_chars:
             raise ImportFileError(
@@ -209,13 +211,23 @@ def _csv_records(data: bytes, limits: Limits, deadline: float) -> Iterator[Row]:
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     number = 0
+    most_rows, most_columns, most_chars = limits.rows + 1, limits.columns, limits.cell_chars
+    strip = str.strip
     try:
         for number, cells in enumerate(reader, start=1):
             if number % _CHECK_EVERY == 0:
                 _check_time(deadline, limits)
-            if number > limits.rows + 1:  # + the header
+            if number > most_rows:  # + the header
                 raise _too_many_rows(limits)
-            texts = _cells(number, [c.strip() for c in cells], limits)
+            texts = list(map(strip, cells))
+            # The usual row (last cell filled, within the limits) needs no more looking at.
+            if not (
+                texts
+                and texts[-1]
+                and len(texts) <= most_columns
+                and max(map(len, texts)) <= most_chars
+            ):
+                texts = _cells(number, texts, limits)
             if texts:
                 yield number, texts
     except UnicodeDecodeError as exc:

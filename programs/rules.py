@@ -391,7 +391,7 @@ class MonthChange:
     def judged(self) -> bool:
         """A write that changes a value, or creates the month's report, is judged
         (version 0: a report row created for this write, never saved before)."""
-        return bool(self.changed) or self.status is None or self.version == 0
+        return self.status is None or self.version == 0 or bool(self.changed)
 
 
 def recent_totals_for(keys: Iterable[MonthKey]) -> dict[MonthKey, list[dict[str, int]]]:
