@@ -20,6 +20,7 @@ unchanged for every refusal:
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -215,7 +216,7 @@ def test_every_path_gives_the_same_decision_and_message(
             spreadsheet.apply_upload(
                 stored={
                     "province": office.province_id,
-                    "values": [figure.__dict__],
+                    "values": [dataclasses.asdict(figure)],
                     "year": YEAR,
                     "month": month,
                     "versions": [
