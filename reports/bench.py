@@ -163,7 +163,15 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(env, app: str = "reliefjobs.wsgi", check: str = "/healthz"):
-    """gunicorn as deployed (gunicorn.conf.py: gthread workers), 2 workers, a free port."""
+    """gunicorn with 2 sync workers on a free port (gunicorn.conf.py's other settings).
+
+    Sync workers, not the gthread ones of gunicorn.conf.py: a sync worker
+    takes one connection per request, as behind nginx without upstream
+    keep-alive, so wrk's 16 connections spread over both workers. With
+    gthread and keep-alive, which worker holds how many of wrk's connections
+    is decided once, at connect, and the same run gave /healthz from 840 to
+    2,600 req/s (docs/benchmarks.md).
+    """
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -172,6 +180,8 @@ def gunicorn(env, app: str = "reliefjobs.wsgi", check: str = "/healthz"):
             "gunicorn",
             "-c",
             str(BASE_DIR / "gunicorn.conf.py"),
+            "--worker-class",
+            "sync",
             app,
             "--workers",
             "2",
@@ -358,7 +368,15 @@ def cpu_share(seconds: float = 1.0) -> float:
     return (time.process_time() - cpu) / (time.perf_counter() - wall)
 
 
-def run(*, calls: int, seconds: int, scale: int, connections: int = CONNECTIONS, stdout) -> dict:
+def run(
+    *,
+    calls: int,
+    seconds: int,
+    scale: int,
+    connections: int = CONNECTIONS,
+    variants: int = 3,
+    stdout,
+) -> dict:
     """The whole benchmark; prints the table and returns the results."""
     global CONNECTIONS
     CONNECTIONS = connections
@@ -388,7 +406,7 @@ def run(*, calls: int, seconds: int, scale: int, connections: int = CONNECTIONS,
     results["data"] = {"1x": setup["data"]}
     stdout.write(f"setup done in {time.monotonic() - started:.0f} s\n")
     results["bare_django"] = wrk_bare(env, seconds)
-    for variant in ("1x", f"{scale}x", f"{scale}x, 10 years"):
+    for variant in ("1x", f"{scale}x", f"{scale}x, 10 years")[:variants]:
         if variant != "1x":
             years = "history" if "years" in variant else "offices"
             grown = _phase(env, "grow", scale=scale, what=years)
@@ -462,7 +480,7 @@ def format_table(r: dict) -> str:
         lines.append(f"| {row['label']} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"gunicorn as deployed (gunicorn.conf.py: 2 gthread workers), wrk `-t2 -c{r.get('connections', CONNECTIONS)}`, "
+        f"gunicorn, 2 sync workers, wrk `-t2 -c{r.get('connections', CONNECTIONS)}`, "
         "whole requests over loopback, a logged-in national manager for the API and the pages "
         "(the session cookie as a header); no `Accept-Encoding` unless the row says gzip. "
         f"A bare Django view (no middleware, no database) answered {r['bare_django']:,.0f} req/s "
@@ -537,7 +555,9 @@ def format_table(r: dict) -> str:
         *ratio_rows("overview page", "overview page", 0.5),
         *ratio_rows("progress API", "progress API", 0.8),
         f"| same query counts at {', '.join(variants)} | {'identical' if same_queries else 'different'} | "
-        f"{'yes' if same_queries else 'no'} |",
+        f"{'yes' if same_queries else 'no'} |"
+        if len(variants) > 1
+        else "| same query counts with more data | not measured (one variant) | |",
         f"| cold national progress at {big} ≤ 20 ms | {cold:.1f} ms | {'yes' if cold <= 20 else 'no'} |",
         f"| import ≥ {import_goal:,} rows/s (whole command) | {imp['rows_per_s']:,.0f} | "
         f"{'yes' if imp['rows_per_s'] >= import_goal else 'no'} |",
@@ -695,11 +715,16 @@ def phase_setup() -> dict:
     session["_last_activity"] = int(time.time())
     session.create()
     from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
+    # A logged-in browser's cookies: the session, and the CSRF cookie the login page set.
+    csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
     return {
         "import": {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds},
         "data": _data_size(),
-        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}",
     }
 
 

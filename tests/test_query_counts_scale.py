@@ -3,7 +3,7 @@
 Business rules checked:
 - every dashboard page and API call runs the same number of SQL queries with
   3 or 30 county offices reporting per province, with the cache empty (cold)
-  and filled (warm);
+  and filled (warm), and with two or ten years of figures;
 - a warm call costs fewer queries than a cold one (the cache is used);
 - country and province views read the rollup tables, never the monthly
   reports or their lines, so their cost does not grow with the offices.
@@ -114,3 +114,17 @@ def test_country_and_province_views_read_rollups_not_monthly_rows(measured):
         if "/office/" in url:
             continue  # one office's months are read directly (at most 12 rows)
         assert not any(f'"{table}"' in sql for table in LINE_TABLES), url
+
+
+def test_every_view_costs_the_same_queries_with_ten_years_of_figures(
+    client, national_manager, admin_user
+):
+    """Years of history (the year list, last year's comparison, the forecast's seasons)
+    must not add queries to this year's pages."""
+    client.force_login(national_manager)
+    offices = _load(3, admin_user)
+    two_years = _costs(client, _urls(offices[0]))
+    earlier = tuple(range(YEAR - 9, YEAR - 1))
+    apply_values(values=random_values(offices, years=earlier, density=1.0), by=admin_user)
+    ten_years = _costs(client, _urls(offices[0]))
+    assert {u: c[:2] for u, c in two_years.items()} == {u: c[:2] for u, c in ten_years.items()}

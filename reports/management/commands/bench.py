@@ -17,9 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--calls", type=int, default=100, help="in-process calls per measure")
-        parser.add_argument("--seconds", type=int, default=8, help="wrk duration per URL")
+        parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
         parser.add_argument(
             "--scale", type=int, default=10, help="offices multiplier of the big variant"
+        )
+        parser.add_argument(
+            "--variants",
+            type=int,
+            default=3,
+            choices=[1, 2, 3],
+            help="1x only, with 10x the offices, and with ten years of figures",
         )
         parser.add_argument(
             "--connections", type=int, default=16, help="wrk connections (a front proxy's pool)"
@@ -44,5 +51,6 @@ class Command(BaseCommand):
             seconds=options["seconds"],
             scale=options["scale"],
             connections=options["connections"],
+            variants=options["variants"],
             stdout=self.stdout,
         )
