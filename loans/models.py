@@ -29,7 +29,10 @@ class FundingSource(NamedModel):
 class LoanFigure(models.Model):
     """Loans paid in one month through one bank from one funding source."""
 
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="loan_lines")
+    # Indexed by loan_unique_bank_source (report first).
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="loan_lines", db_index=False
+    )
     bank = models.ForeignKey(Bank, verbose_name=_("agent bank"), on_delete=models.PROTECT)
     funding_source = models.ForeignKey(
         FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT
@@ -37,7 +40,8 @@ class LoanFigure(models.Model):
     count = models.PositiveBigIntegerField(_("loans paid"), default=0)
     amount_rial = models.PositiveBigIntegerField(_("amount (rial)"), default=0)
 
-    history = History()
+    # A line's history is read by line and by month, never by bank or source.
+    history = History(no_db_index=["bank", "funding_source"])
 
     class Meta:
         verbose_name = _("loans by bank and source")
@@ -58,13 +62,14 @@ class LoanFigure(models.Model):
 class ReferralFigure(models.Model):
     """Clients referred to a bank in one month and not yet paid."""
 
+    # Indexed by referral_unique_bank (report first).
     report = models.ForeignKey(
-        MonthlyReport, on_delete=models.CASCADE, related_name="referral_lines"
+        MonthlyReport, on_delete=models.CASCADE, related_name="referral_lines", db_index=False
     )
     bank = models.ForeignKey(Bank, verbose_name=_("agent bank"), on_delete=models.PROTECT)
     value = models.PositiveBigIntegerField(_("referred, not yet paid"))
 
-    history = History()
+    history = History(no_db_index=["bank"])
 
     class Meta:
         verbose_name = _("referrals to bank")

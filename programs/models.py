@@ -215,11 +215,14 @@ class MonthlyReport(models.Model):
     month instead of every line.
     """
 
+    # Indexed by report_unique_month (office, year, month), as are the lines'
+    # report columns by their unique keys: a second index would only cost writes.
     office = models.ForeignKey(
         CountyOffice,
         verbose_name=_("county office"),
         on_delete=models.PROTECT,
         related_name="reports",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -241,7 +244,8 @@ class MonthlyReport(models.Model):
     )
 
     objects = MonthlyReportQuerySet.as_manager()
-    history = History()
+    # History is read by record, month, office, person and date, never by editor.
+    history = History(no_db_index=["updated_by"])
 
     class Meta:
         ordering = ["office", "year", "month"]
@@ -276,11 +280,14 @@ class MonthlyReport(models.Model):
 class JobsFigure(models.Model):
     """Jobs created in one month by one scheme."""
 
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="jobs_lines")
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="jobs_lines", db_index=False
+    )
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT)
     value = models.PositiveBigIntegerField(_("jobs"))
 
-    history = History()
+    # A line's history is read by line and by month, never by scheme.
+    history = History(no_db_index=["scheme"])
 
     class Meta:
         verbose_name = _("jobs by scheme")

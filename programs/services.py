@@ -8,6 +8,7 @@ changed so that rollups and caches follow.
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,16 +125,39 @@ def _bulk_insert(model, columns: list[str], rows: list[tuple]) -> None:
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY: no SQL text to build or parse per row.
-            buffer = io.StringIO()
-            buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-            buffer.seek(0)
+            # COPY: no SQL text to build or parse per row. The text is made as
+            # it is sent, so the server stores rows while the next are written.
             table = qn(model._meta.db_table)
             _raw_cursor(cursor).copy_expert(
-                f"COPY {table} ({', '.join(qn(c) for c in columns)}) FROM STDIN", buffer
+                f"COPY {table} ({', '.join(qn(c) for c in columns)}) FROM STDIN",
+                _CopyText(rows),
+                size=_COPY_CHUNK,
             )
         else:
             cursor.executemany(head + "(" + ", ".join(["%s"] * len(columns)) + ")", rows)
+
+
+_COPY_CHUNK = 256 * 1024
+
+
+class _CopyText(io.TextIOBase):
+    """Rows in PostgreSQL's COPY text format, made as COPY reads them."""
+
+    def __init__(self, rows: list[tuple]):
+        self._rows = rows
+        self._next = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        start = self._next
+        # A chunk of size // 32 rows: about `size` characters of short rows (COPY takes any length).
+        stop = len(self._rows) if size is None or size < 0 else start + max(1, size // 32)
+        self._next = min(stop, len(self._rows))
+        return "".join(
+            "\t".join(map(_copy_text, row)) + "\n" for row in self._rows[start : self._next]
+        )
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -264,10 +288,14 @@ def _attnames(model) -> list[str]:
 
 
 def _reports_for(
-    keys: set[tuple[int, int, int]], by, now=None, reason=None
-) -> dict[tuple[int, int, int], dict]:
-    """Existing reports for the keys ({attname: value}, locked for update), creating the missing ones as drafts."""
-    now = now or clock.now()
+    keys: set[tuple[int, int, int]], by, now, reason, new_month
+) -> tuple[dict[tuple[int, int, int], dict], set[tuple[int, int, int]]]:
+    """The reports of the keys ({attname: value}), and which of them this write creates.
+
+    Existing reports are read locked for update; each missing one is created
+    with the values this write gives it (`new_month(key)`: {attname: value}),
+    so a month created by a write has one "+" history record, as written.
+    """
     found: dict[tuple[int, int, int], dict] = {}
     names = _attnames(MonthlyReport)
     office_ids = sorted({k[0] for k in keys})
@@ -285,19 +313,27 @@ def _reports_for(
     missing = sorted(keys - found.keys())
     if missing:
         fields = [f for f in MonthlyReport._meta.concrete_fields if not f.primary_key]
-        given = {"version": 0, "updated_by_id": getattr(by, "pk", None), "updated_at": now}
-        # Every new report is the same row but for its office, year and month.
+        by_name = {f.attname: f for f in fields}
+        given = {"updated_by_id": getattr(by, "pk", None), "updated_at": now}
+        # Every new report is the same row but for its office, month and figures.
         prepared = {f.attname: _prepare(f, given.get(f.attname, f.get_default())) for f in fields}
         row_of = itemgetter(*(f.attname for f in fields))
-        rows = [
-            row_of({**prepared, "office_id": office_id, "year": year, "month": month})
-            for office_id, year, month in missing
-        ]
+        rows = []
+        for office_id, year, month in missing:
+            own = new_month((office_id, year, month))
+            own = {name: _prepare(by_name[name], value) for name, value in own.items()}
+            rows.append(
+                row_of({**prepared, **own, "office_id": office_id, "year": year, "month": month})
+            )
         _bulk_insert(MonthlyReport, [f.column for f in fields], rows)
         for chunk in _chunks(sorted({k[0] for k in missing})):
             select(chunk, lock=False)
         _copy_history(MonthlyReport, [found[k]["id"] for k in missing], "+", by, now, reason)
-    return found
+    return found, set(missing)
+
+
+def _line_defaults(model) -> dict:
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
 def _upsert_lines(
@@ -323,7 +359,7 @@ def _upsert_lines(
         for row in model.objects.filter(report_id__in=chunk).order_by().values(*names):
             lines[tuple(row[f] for f in key_fields)] = row
     value_fields = [n for n in names if n != "id" and n not in key_fields]
-    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
+    defaults = _line_defaults(model)
     created, changed = [], []
     for key, fields in values.items():
         line = lines.get(key)
@@ -502,6 +538,32 @@ def _enforce(decisions: list[Decision], *, accept_warnings, reason: str) -> list
     return warnings
 
 
+# Each line table's key, and which month totals its lines add up to.
+_LINE_KEYS = (
+    ("report_id", "scheme_id"),
+    ("report_id", "bank_id", "funding_source_id"),
+    ("report_id", "bank_id"),
+)
+_LINE_TOTALS = {
+    JobsFigure: (("jobs", "value"),),
+    LoanFigure: (("loans_count", "count"), ("loans_amount_rial", "amount_rial")),
+    ReferralFigure: (("referred", "value"),),
+}
+
+
+def _totals(lines) -> dict:
+    """Each month's totals (jobs, loans, amount, referred): the sums of its lines.
+
+    `lines` are (model, line row {attname: value}) pairs; a month with no lines totals 0.
+    """
+    totals: dict = defaultdict(lambda: dict.fromkeys(_TOTAL_FIELDS, 0))
+    for model, line in lines:
+        sums = totals[line["report_id"]]
+        for total, name in _LINE_TOTALS[model]:
+            sums[total] += line[name]
+    return totals
+
+
 @transaction.atomic
 def apply_values(
     *,
@@ -542,45 +604,51 @@ def apply_values(
         decisions = [d for d in decisions if d.code != "locked"]
     confirmed = _enforce(decisions, accept_warnings=accept_warnings, reason=reason)
     reason = (reason or "").strip() or None
-    reports = _reports_for(keys, by, now, reason)
+    # The lines and month figures given, by month (its report id comes below).
     jobs: dict[tuple, dict[str, int]] = {}
     loans: dict[tuple, dict[str, int]] = {}
     referrals: dict[tuple, dict[str, int]] = {}
-    scalars: dict[int, dict[str, int]] = {}
+    scalars: dict[tuple, dict[str, int]] = {}
     for v in values:
-        report_id = reports[v.report_key]["id"]
+        key = v.report_key
         if v.measure == "jobs":
-            jobs[(report_id, v.scheme_id)] = {"value": v.value}
+            jobs[(key, v.scheme_id)] = {"value": v.value}
         elif v.measure == "loans_count":
-            loans.setdefault((report_id, v.bank_id, v.funding_source_id), {})["count"] = v.value
+            loans.setdefault((key, v.bank_id, v.funding_source_id), {})["count"] = v.value
         elif v.measure == "loans_amount_rial":
-            loans.setdefault((report_id, v.bank_id, v.funding_source_id), {})["amount_rial"] = (
-                v.value
-            )
+            loans.setdefault((key, v.bank_id, v.funding_source_id), {})["amount_rial"] = v.value
         elif v.measure == "referred_to_bank":
-            referrals[(report_id, v.bank_id)] = {"value": v.value}
+            referrals[(key, v.bank_id)] = {"value": v.value}
         elif v.measure in ("trainees", "exits"):
-            scalars.setdefault(report_id, {})[v.measure] = v.value
+            scalars.setdefault(key, {})[v.measure] = v.value
         else:
             raise ValueError(f"unknown measure {v.measure!r}")
-    ids = sorted(r["id"] for r in reports.values())
-    line_kw = {"report_ids": ids, "now": now, "reason": reason}
-    totals = {pk: dict.fromkeys(_TOTAL_FIELDS, 0) for pk in ids}
-    for line in _upsert_lines(JobsFigure, jobs, ("report_id", "scheme_id"), by, **line_kw).values():
-        totals[line["report_id"]]["jobs"] += line["value"]
-    loan_key = ("report_id", "bank_id", "funding_source_id")
-    for line in _upsert_lines(LoanFigure, loans, loan_key, by, **line_kw).values():
-        totals[line["report_id"]]["loans_count"] += line["count"]
-        totals[line["report_id"]]["loans_amount_rial"] += line["amount_rial"]
-    for line in _upsert_lines(
-        ReferralFigure, referrals, ("report_id", "bank_id"), by, **line_kw
-    ).values():
-        totals[line["report_id"]]["referred"] += line["value"]
-    # Totals are the sums of the lines just read and written (the reports are
-    # locked), so the month rows are updated once, with their history.
-    touched = list(reports.values())
+    given = ((JobsFigure, jobs), (LoanFigure, loans), (ReferralFigure, referrals))
+    # A month this write creates has only the lines given: its totals are theirs.
+    defaults = {model: _line_defaults(model) for model, _lines in given}
+    new_totals = _totals(
+        (model, {**defaults[model], **fields, "report_id": line_key[0]})
+        for model, lines in given
+        for line_key, fields in lines.items()
+    )
+
+    def new_month(key):
+        return {**scalars.get(key, {}), **new_totals[key], "version": 1}
+
+    reports, created = _reports_for(keys, by, now, reason, new_month)
+    stored = {r["id"] for k, r in reports.items() if k not in created}
+    line_kw = {"report_ids": stored, "now": now, "reason": reason}
+    written = []
+    for (model, lines), key_fields in zip(given, _LINE_KEYS, strict=True):
+        by_id = {(reports[k[0]]["id"], *k[1:]): fields for k, fields in lines.items()}
+        lines_now = _upsert_lines(model, by_id, key_fields, by, **line_kw)
+        written += ((model, ln) for ln in lines_now.values() if ln["report_id"] in stored)
+    # A stored month's totals are the sums of its lines just read and written
+    # (the reports are locked), so its row is updated once, with its history.
+    totals = _totals(written)
+    touched = [r for k, r in reports.items() if k not in created]
     for report in touched:
-        report.update(scalars.get(report["id"], {}))
+        report.update(scalars.get((report["office_id"], report["year"], report["month"]), {}))
         report.update(totals[report["id"]])
         report["version"] += 1
         report["updated_by_id"] = getattr(by, "pk", None)
@@ -595,7 +663,7 @@ def apply_values(
     _copy_history(MonthlyReport, [r["id"] for r in touched], "~", by, now, reason)
     _store_confirmations(confirmed, reports, by, reason)
     after_figures_changed(keys)
-    return len(touched)
+    return len(reports)
 
 
 def _store_confirmations(warnings: list[Decision], reports, by, reason) -> None:

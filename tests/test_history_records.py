@@ -6,8 +6,9 @@ Rules checked, on SQLite and PostgreSQL:
   in the same month get none;
 - each line a write changes gets one "~" record with its new values; a line
   given again with its stored value gets none;
-- a month created by the write gets a "+" record (a draft at version 0, no
-  totals) and every month written a "~" record with its totals after the write;
+- a month created by the write gets one "+" record with what it was written
+  with (version 1, its figures and totals); a month already stored gets a "~"
+  record with its totals after the write;
 - the figures-file import writes the same records, with the importing user.
 """
 
@@ -75,15 +76,14 @@ def test_created_lines_and_month_carry_the_user_time_type_and_reason(place, zanj
             assert [(record.bank_id, record.count, record.amount_rial)] == expected
         else:
             assert [(record.bank_id, record.value)] == expected
-    created, written = _history(MonthlyReport, id=report.pk)
-    assert (created.history_type, written.history_type) == ("+", "~")
-    assert (created.version, created.jobs, created.trainees) == (0, 0, 0)
-    assert (written.version, written.jobs, written.trainees, written.referred) == (1, 4, 7, 5)
-    assert (written.loans_count, written.loans_amount_rial) == (2, 3_000_000_000)
-    for record in (created, written):
-        assert record.history_user_id == zanjan_staff.pk
-        assert record.history_change_reason == REASON
-        assert record.history_date == report.updated_at
+    (created,) = _history(MonthlyReport, id=report.pk)
+    assert created.history_type == "+"
+    assert (created.version, created.jobs, created.trainees, created.referred) == (1, 4, 7, 5)
+    assert (created.loans_count, created.loans_amount_rial) == (2, 3_000_000_000)
+    assert (report.version, report.jobs, report.loans_amount_rial) == (1, 4, 3_000_000_000)
+    assert created.history_user_id == zanjan_staff.pk
+    assert created.history_change_reason == REASON
+    assert created.history_date == report.updated_at
 
 
 def test_changed_lines_get_one_record_and_stored_lines_none(place, zanjan_staff, tehran_staff):
@@ -109,7 +109,7 @@ def test_changed_lines_get_one_record_and_stored_lines_none(place, zanjan_staff,
         assert record.history_change_reason == "دوم"
         assert record.history_date == report.updated_at
     months = [(r.history_type, r.version, r.jobs) for r in _history(MonthlyReport, id=report.pk)]
-    assert months == [("+", 0, 0), ("~", 1, 4), ("~", 2, 9)]
+    assert months == [("+", 1, 4), ("~", 2, 9)]
 
     # The same value again writes no line record (the month's version still moves).
     _write(office, [("jobs", 6, {"scheme_id": s1.pk})], zanjan_staff, "سوم")
@@ -132,5 +132,5 @@ def test_import_writes_the_same_records_with_the_importing_user(place, zanjan_st
     assert (line.history_type, line.value, line.history_user_id) == ("+", 8, zanjan_staff.pk)
     assert line.history_change_reason == REASON
     months = [(r.history_type, r.jobs, r.trainees) for r in _history(MonthlyReport, id=report.pk)]
-    assert months == [("+", 0, 0), ("~", 8, 2)]
+    assert months == [("+", 8, 2)]
     assert {r.history_user_id for r in _history(MonthlyReport, id=report.pk)} == {zanjan_staff.pk}
