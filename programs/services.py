@@ -76,18 +76,17 @@ class FigureValue:
         bank_id: int | None = None,
         funding_source_id: int | None = None,
     ):
-        self.__dict__.update(
-            office_id=office_id,
-            year=year,
-            month=month,
-            measure=measure,
-            value=value,
-            scheme_id=scheme_id,
-            bank_id=bank_id,
-            funding_source_id=funding_source_id,
-            # The month's key, read about seven times per value by an import: stored, not a property.
-            report_key=(office_id, year, month),
-        )
+        fields = self.__dict__
+        fields["office_id"] = office_id
+        fields["year"] = year
+        fields["month"] = month
+        fields["measure"] = measure
+        fields["value"] = value
+        fields["scheme_id"] = scheme_id
+        fields["bank_id"] = bank_id
+        fields["funding_source_id"] = funding_source_id
+        # The month's key, read about seven times per value by an import: stored, not a property.
+        fields["report_key"] = (office_id, year, month)
 
     @property
     def grid_key(self) -> str:

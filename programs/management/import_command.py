@@ -41,6 +41,10 @@ class ImportCommand(BaseCommand):
     """Subclasses set `run_import` (a programs.importing function) and `summary()`."""
 
     run_import = None
+    # The project's system checks (models, URLs, templates, admin) are run by
+    # `check`, `migrate` and the servers; an import reads a file into the
+    # database and serves nothing, so it does not pay for them on every run.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV (UTF-8) or XLSX file")
