@@ -211,7 +211,7 @@ def _csv_records(data: bytes, limits: Limits, deadline: float) -> Iterator[Row]:
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     number = 0
-    most_rows, most_columns, most_chars = limits.rows + 1, limits.columns, limits.cell_chars
+    most_rows = limits.rows + 1
     strip = str.strip
     try:
         for number, cells in enumerate(reader, start=1):
@@ -219,15 +219,7 @@ def _csv_records(data: bytes, limits: Limits, deadline: float) -> Iterator[Row]:
                 _check_time(deadline, limits)
             if number > most_rows:  # + the header
                 raise _too_many_rows(limits)
-            texts = list(map(strip, cells))
-            # The usual row (last cell filled, within the limits) needs no more looking at.
-            if not (
-                texts
-                and texts[-1]
-                and len(texts) <= most_columns
-                and max(map(len, texts)) <= most_chars
-            ):
-                texts = _cells(number, texts, limits)
+            texts = _cells(number, list(map(strip, cells)), limits)
             if texts:
                 yield number, texts
     except UnicodeDecodeError as exc:

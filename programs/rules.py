@@ -162,20 +162,23 @@ def _as_date(value) -> dt.date | None:
     return value.togregorian() if hasattr(value, "togregorian") else value
 
 
+def _where(office, year: int, month: int) -> dict[str, str]:
+    return {"office": office.name, "period": month_label(year, month, persian=_persian())}
+
+
 def period_decisions(
     office, year: int, month: int, *, status: str | None, user, today: dt.date | None = None
 ) -> list[Decision]:
     """May figures of this office and month be written at all?"""
     key = (office.pk, year, month)
     period = Period(year, month)
-    where = {"office": office.name, "period": month_label(year, month, persian=_persian())}
     decisions = []
     if period > _current(today or clock.today()):
         decisions.append(
             Decision(
                 "future_month",
                 _("%(office)s, %(period)s has not begun; its figures cannot be entered yet.")
-                % where,
+                % _where(office, year, month),
                 key=key,
             )
         )
@@ -184,7 +187,8 @@ def period_decisions(
         decisions.append(
             Decision(
                 "before_opened",
-                _("%(office)s, %(period)s is before the office opened.") % where,
+                _("%(office)s, %(period)s is before the office opened.")
+                % _where(office, year, month),
                 key=key,
             )
         )
@@ -192,13 +196,18 @@ def period_decisions(
         decisions.append(
             Decision(
                 "after_closed",
-                _("%(office)s, %(period)s is after the office closed.") % where,
+                _("%(office)s, %(period)s is after the office closed.")
+                % _where(office, year, month),
                 key=key,
             )
         )
     if status == ReportStatus.APPROVED:
         decisions.append(
-            Decision("locked", _("%(office)s, %(period)s is approved and locked.") % where, key=key)
+            Decision(
+                "locked",
+                _("%(office)s, %(period)s is approved and locked.") % _where(office, year, month),
+                key=key,
+            )
         )
     elif status and status not in editable_statuses(user):
         decisions.append(
@@ -208,7 +217,7 @@ def period_decisions(
                     "%(office)s, %(period)s is submitted and awaits approval; "
                     "ask a manager to return it."
                 )
-                % where,
+                % _where(office, year, month),
                 key=key,
             )
         )
@@ -435,15 +444,13 @@ def evaluate(
     recent = recent_totals_for(c.key for c in changes)
     decisions = []
     for change in changes:
-        period = period_decisions(
-            change.office, change.year, change.month, status=change.status, user=user, today=today
-        )
-        decisions += period
         changed = change.changed
-        decisions += value_decisions(
-            after=change.after, changed=changed, label=label_for, key=change.key
-        )
-        if not any(d.is_error for d in decisions if d.key == change.key):
+        own = period_decisions(
+            change.office, change.year, change.month, status=change.status, user=user, today=today
+        ) + value_decisions(after=change.after, changed=changed, label=label_for, key=change.key)
+        decisions += own
+        # A month with an error is not warned about (the warnings would not be saved either).
+        if not any(d.is_error for d in own):
             decisions += outlier_warnings(
                 after=change.after,
                 changed=changed,
