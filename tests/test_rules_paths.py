@@ -432,3 +432,20 @@ def test_staff_cannot_change_a_submitted_month_through_the_admin(office, zanjan_
     report.refresh_from_db()
     assert (line.value, report.jobs, report.status) == (22, 22, ReportStatus.SUBMITTED)
     assert bank and source  # reference data present
+
+
+def test_a_month_with_an_error_gets_no_warnings_and_the_next_month_keeps_its_own(
+    world, zanjan_staff
+):
+    office = world
+    # 1405/7 is over the hard limit (and would be a spike too); 1405/8 is only a spike
+    # against the six stored months of 10 trainees. One write judges both.
+    values = [
+        services.FigureValue(office.pk, YEAR, 7, "trainees", 99_999_999),
+        services.FigureValue(office.pk, YEAR, 8, "trainees", 500),
+    ]
+    decisions = services.check_values(values=values, by=zanjan_staff)
+    by_month = {}
+    for decision in decisions:
+        by_month.setdefault(decision.key[2], []).append((decision.code, decision.is_error))
+    assert by_month == {7: [("over_limit", True)], 8: [("spike", False)]}
