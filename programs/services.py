@@ -537,12 +537,7 @@ def _enforce(decisions: list[Decision], *, accept_warnings, reason: str) -> list
     return warnings
 
 
-# Each line table's key, and which month totals its lines add up to.
-_LINE_KEYS = (
-    ("report_id", "scheme_id"),
-    ("report_id", "bank_id", "funding_source_id"),
-    ("report_id", "bank_id"),
-)
+# Which month totals each line table's lines add up to.
 _LINE_TOTALS = {
     JobsFigure: (("jobs", "value"),),
     LoanFigure: (("loans_count", "count"), ("loans_amount_rial", "amount_rial")),
@@ -622,12 +617,16 @@ def apply_values(
             scalars.setdefault(key, {})[v.measure] = v.value
         else:
             raise ValueError(f"unknown measure {v.measure!r}")
-    given = ((JobsFigure, jobs), (LoanFigure, loans), (ReferralFigure, referrals))
+    given = (  # each line table, its lines by (month, *dimensions), and its key
+        (JobsFigure, jobs, ("report_id", "scheme_id")),
+        (LoanFigure, loans, ("report_id", "bank_id", "funding_source_id")),
+        (ReferralFigure, referrals, ("report_id", "bank_id")),
+    )
     # A month this write creates has only the lines given: its totals are theirs.
-    defaults = {model: _line_defaults(model) for model, _lines in given}
+    defaults = {model: _line_defaults(model) for model, _lines, _key in given}
     new_totals = _totals(
         (model, {**defaults[model], **fields, "report_id": line_key[0]})
-        for model, lines in given
+        for model, lines, _key in given
         for line_key, fields in lines.items()
     )
 
@@ -638,16 +637,19 @@ def apply_values(
     stored = {r["id"] for k, r in reports.items() if k not in created}
     line_kw = {"report_ids": stored, "now": now, "reason": reason}
     written = []
-    for (model, lines), key_fields in zip(given, _LINE_KEYS, strict=True):
+    for model, lines, key_fields in given:
         by_id = {(reports[k[0]]["id"], *k[1:]): fields for k, fields in lines.items()}
         lines_now = _upsert_lines(model, by_id, key_fields, by, **line_kw)
         written += ((model, ln) for ln in lines_now.values() if ln["report_id"] in stored)
     # A stored month's totals are the sums of its lines just read and written
     # (the reports are locked), so its row is updated once, with its history.
     totals = _totals(written)
-    touched = [r for k, r in reports.items() if k not in created]
-    for report in touched:
-        report.update(scalars.get((report["office_id"], report["year"], report["month"]), {}))
+    touched = []
+    for key, report in reports.items():
+        if key in created:
+            continue
+        touched.append(report)
+        report.update(scalars.get(key, {}))
         report.update(totals[report["id"]])
         report["version"] += 1
         report["updated_by_id"] = getattr(by, "pk", None)

@@ -480,8 +480,8 @@ def format_table(r: dict) -> str:
         "",
         f"Import of the figures file through `import_figures`: {imp['rows']:,} rows in "
         f"{imp['seconds']:.1f} s, the whole command = **{imp['rows_per_s']:,.0f} rows/s** "
-        f"(median of {len(imp.get('runs_s', [0]))} runs into empty tables: "
-        f"{', '.join(f'{x:.1f}' for x in imp.get('runs_s', [imp['seconds']]))} s).",
+        f"(median of {len(imp['runs_s'])} runs into empty tables: "
+        f"{', '.join(f'{x:.1f}' for x in imp['runs_s'])} s).",
         "",
         "| in-process (ms, queries) | "
         + " | ".join(
