@@ -213,15 +213,11 @@ def gunicorn(env, app: str = "reliefjobs.wsgi", check: str = "/healthz"):
         proc.wait(timeout=20)
 
 
-REPEATS = 3  # wrk runs per URL; the median is reported, with the spread
+REPEATS = 6  # rounds of wrk runs; every URL once a round, the medians reported
 
 
 def wrk(url: str, seconds: int, cookie: str | None, headers: dict | None = None) -> float:
-    """Median req/s of REPEATS wrk runs of `seconds` each.
-
-    One 10-second run on this 2-core machine moved by up to 2× from one run
-    to the next (the same /healthz: 571 and 1,170 req/s); the median of three
-    is steadier, and the spread is kept (`SAMPLES`) for the table."""
+    """Median req/s of REPEATS wrk runs of `seconds` each (one URL alone: the bare view)."""
     samples = sorted(_wrk_once(url, seconds, cookie, headers) for _ in range(REPEATS))
     SAMPLES[url + repr(headers)] = samples
     return statistics.median(samples)
@@ -245,21 +241,42 @@ def _wrk_once(url: str, seconds: int, cookie: str | None, headers: dict | None =
 
 
 def wrk_runs(base: str, seconds: int, cookie: str) -> dict:
-    """req/s of each URL of WRK, and of the overview as a browser asks for it (gzip)."""
-    results = {}
-    SAMPLES.clear()
+    """req/s of each URL of WRK, and of the overview as a browser asks for it (gzip),
+    measured in REPEATS interleaved rounds, with each URL's ratio to /healthz.
+
+    A core of this 2-core machine changes speed by up to 1.7x from one second
+    to the next (the same loop, `core_speed`), so two URLs measured a minute
+    apart are not compared on the same machine. Each round runs every URL once
+    in turn, /healthz first; a URL's ratio is the median of its ratios to the
+    /healthz of the same round, and its req/s the median of its runs.
+    """
+    targets = []
     for label, path, logged_in in WRK:
         url = base + path.format(year=YEAR, province=PROVINCE)
+        targets.append((label, url, cookie if logged_in else None, None))
+    gzip = {"Accept-Encoding": "gzip, deflate, br"}
+    targets.append(("overview page, gzip", base + f"/?year={YEAR}", cookie, gzip))
+    for _label, url, cookie_, headers in targets:
         urllib.request.urlopen(
-            urllib.request.Request(url, headers={"Cookie": cookie} if logged_in else {})
+            urllib.request.Request(url, headers={"Cookie": cookie_} if cookie_ else {})
         ).read()  # warm the cache
-        _wrk_once(url, 1, cookie if logged_in else None)  # and both workers (imports, templates)
-        results[label] = wrk(url, seconds, cookie if logged_in else None)
-    url = base + f"/?year={YEAR}"
-    results["overview page, gzip"] = wrk(
-        url, seconds, cookie, {"Accept-Encoding": "gzip, deflate, br"}
-    )
-    results["spread"] = {key: [min(v), max(v)] for key, v in SAMPLES.items()}
+        _wrk_once(url, 1, cookie_, headers)  # and both workers (imports, templates)
+    rounds = [
+        {
+            label: _wrk_once(url, seconds, cookie_, headers)
+            for label, url, cookie_, headers in targets
+        }
+        for _ in range(REPEATS)
+    ]
+    labels = [t[0] for t in targets]
+    results = {label: statistics.median(r[label] for r in rounds) for label in labels}
+    results["ratio"] = {
+        label: statistics.median(r[label] / r["/healthz"] for r in rounds) for label in labels
+    }
+    results["rounds"] = rounds
+    results["spread"] = {
+        label: [min(r[label] for r in rounds), max(r[label] for r in rounds)] for label in labels
+    }
     return results
 
 
@@ -387,6 +404,17 @@ def cpu_share(seconds: float = 1.0) -> float:
     return (time.process_time() - cpu) / (time.perf_counter() - wall)
 
 
+def core_speed(times: int = 20) -> list[float]:
+    """Milliseconds for the same loop, `times` times in a row: how much one core's speed
+    moves on this machine while nothing else runs (min and max go in the table)."""
+    out = []
+    for _ in range(times):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        out.append(round((time.perf_counter() - started) * 1000, 1))
+    return out
+
+
 def run(
     *,
     calls: int,
@@ -420,6 +448,7 @@ def run(
         "repeats": REPEATS,
         "seconds_per_run": seconds,
         "cpu_share_start": cpu_share(),
+        "core_speed_ms": core_speed(),
         "load_start": os.getloadavg()[0],
     }
     setup = _phase(env, "setup")
@@ -468,7 +497,8 @@ def format_table(r: dict) -> str:
         f"Machine: {r['machine']}; database: {r['vendor']}; cache: {r['cache']}; DEBUG off; "
         f"whole run {r['seconds']} s. Other load: a spinning loop got {r['cpu_share_start']:.0%} of a core "
         f"at the start and {r['cpu_share_end']:.0%} at the end (load average {r['load_start']:.1f} → "
-        f"{r['load_end']:.1f}; 100% and < 1 mean an otherwise idle machine).",
+        f"{r['load_end']:.1f}; 100% and < 1 mean an otherwise idle machine)."
+        + _core_speed_text(r.get("core_speed_ms")),
         "",
         "| data | offices | monthly reports | figure lines |",
         "|---|---:|---:|---:|",
@@ -506,18 +536,20 @@ def format_table(r: dict) -> str:
         f"gunicorn, 2 sync workers, wrk `-t2 -c{r.get('connections', CONNECTIONS)}`, "
         "whole requests over loopback, a logged-in national manager for the API and the pages "
         "(a browser's session and CSRF cookies as a header); no `Accept-Encoding` unless the "
-        f"row says gzip; each figure is the median of {r.get('repeats', 1)} runs of "
-        f"{r.get('seconds_per_run', '?')} s, the spread in the JSON. A bare Django view (no middleware, no database) answered {r['bare_django']:,.0f} req/s "
-        "in the same run.",
+        f"row says gzip. {r.get('repeats', 1)} rounds of {r.get('seconds_per_run', '?')}-second "
+        "runs, every URL once a round in turn; req/s is the median of a URL's runs, × /healthz "
+        "the median of its ratios to the /healthz run of the same round (every run in the "
+        f"JSON). A bare Django view (no middleware, no database) answered {r['bare_django']:,.0f} "
+        "req/s in the same run.",
         "",
         "| wrk (req/s) | " + " | ".join(f"{v} req/s | {v} × /healthz" for v in variants) + " |",
         "|---|" + "---:|" * (2 * len(variants)),
     ]
-    for label in [k for k in r["wrk"]["1x"] if k != "spread"]:
+    for label in _wrk_labels(r["wrk"]["1x"]):
         cells = []
         for v in variants:
-            rps = r["wrk"][v][label]
-            cells += [f"{rps:,.0f}", f"{rps / r['wrk'][v]['/healthz']:.2f}"]
+            w = r["wrk"][v]
+            cells += [f"{w[label]:,.0f}", f"{w['ratio'][label]:.2f}"]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append(
         f"| (bare Django view) | {r['bare_django']:,.0f} | "
@@ -533,9 +565,8 @@ def format_table(r: dict) -> str:
             "|---|---:|---:|",
         ]
         lines += [
-            f"| {label} | {other[label]:,.0f} | {other[label] / other['/healthz']:.2f} |"
-            for label in r["wrk"]["1x"]
-            if label != "spread"
+            f"| {label} | {other[label]:,.0f} | {other['ratio'][label]:.2f} |"
+            for label in _wrk_labels(other)
         ]
     pw = r["page_weight"]
     lines += [
@@ -565,8 +596,7 @@ def format_table(r: dict) -> str:
     def ratio_rows(label, key, goal):
         out = []
         for v in variants:
-            w = r["wrk"][v]
-            ratio = w[key] / w["/healthz"]
+            ratio = r["wrk"][v]["ratio"][key]
             out.append(
                 f"| {label} ≥ {goal} × /healthz ({v}) | {ratio:.2f} × | "
                 f"{'yes' if ratio >= goal else 'no'} |"
@@ -603,6 +633,19 @@ def format_table(r: dict) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _wrk_labels(w: dict) -> list[str]:
+    return [k for k in w if k not in ("spread", "ratio", "rounds", "cache")]
+
+
+def _core_speed_text(times) -> str:
+    if not times:
+        return ""
+    return (
+        f" One core ran the same loop in {min(times):.0f}–{max(times):.0f} ms "
+        f"({len(times)} times in a row at the start)."
+    )
 
 
 # ------------------------------------------------- phases (bench database)

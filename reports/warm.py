@@ -152,29 +152,40 @@ def _accepts_gzip(request) -> bool:
 
 
 def _answer(request, entry: tuple) -> HttpResponse:
-    status, headers, body, gzipped, etag = entry
+    status, plain, gzipped, etag = entry
     if etag in (tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")):
         response = HttpResponseNotModified()
-    elif _accepts_gzip(request):
-        response = HttpResponse(gzipped, status=status)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(body, status=status)
-    for name, value in headers:
-        response[name] = value
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    if response.status_code == 200:
-        response["Content-Length"] = str(len(response.content))
-    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-    return response
+        for name, value in plain[1].items():
+            if name != "Content-Length":
+                response[name] = value
+        return response
+    body, headers = gzipped if _accepts_gzip(request) else plain
+    return HttpResponse(body, status=status, headers=headers)
 
 
 def _entry(response) -> tuple:
+    """(status, (body, headers), (gzipped body, headers), ETag): each answer's headers
+    made once, when it is stored."""
     body = response.content
-    headers = tuple((name, response[name]) for name in _KEPT_HEADERS if name in response)
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
-    return (response.status_code, headers, body, compress_string(body), etag)
+    kept = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    probe = HttpResponse()
+    if "Vary" in kept:
+        probe["Vary"] = kept["Vary"]
+    patch_vary_headers(probe, ("Cookie", "Accept-Encoding"))
+    kept |= {"Vary": probe["Vary"], "ETag": etag, "Cache-Control": "private, no-cache"}
+
+    def variant(content: bytes, encoding: dict) -> tuple:
+        headers = {**kept, **encoding, "Content-Length": str(len(content))}
+        return content, headers
+
+    gzipped = compress_string(body)
+    return (
+        response.status_code,
+        variant(body, {}),
+        variant(gzipped, {"Content-Encoding": "gzip"}),
+        etag,
+    )
 
 
 def _storable(request, response) -> bool:

@@ -63,7 +63,7 @@ def test_without_cache_url_production_shares_the_database_cache_and_check_is_qui
         timeout=120,
         check=True,
     )
-    assert backend.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+    assert backend.stdout.strip() == "reliefjobs.dbcache.DatabaseCache"
 
 
 def test_a_memory_cache_in_production_is_w001_in_english_and_persian():
