@@ -213,7 +213,7 @@ def gunicorn(env, app: str = "reliefjobs.wsgi", check: str = "/healthz"):
         proc.wait(timeout=20)
 
 
-REPEATS = 6  # rounds of wrk runs; every URL once a round, the medians reported
+REPEATS = 10  # rounds of wrk runs; every URL once a round, the medians reported
 
 
 def wrk(url: str, seconds: int, cookie: str | None, headers: dict | None = None) -> float:

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--calls", type=int, default=100, help="in-process calls per measure")
-        parser.add_argument("--seconds", type=int, default=5, help="wrk duration of each run")
+        parser.add_argument("--seconds", type=int, default=3, help="wrk duration of each run")
         parser.add_argument(
             "--scale", type=int, default=10, help="offices multiplier of the big variant"
         )
