@@ -48,9 +48,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so nothing reads a body over the limit (reliefjobs/limits.py).
+    # A warm dashboard or API answer, sent again as it was answered, with every
+    # header the middleware below set on it (reports/warm.py). It reads no body
+    # and leaves any request with one to the rest.
+    "reports.warm.WarmPageMiddleware",
+    # Before anything else reads a body over the limit (reliefjobs/limits.py).
     "reliefjobs.limits.RequestBodyLimitMiddleware",
-    # The security headers wrap every answer, including the two short cuts below.
+    # The security headers wrap every answer, including /healthz below.
     "django.middleware.security.SecurityMiddleware",
     "reliefjobs.security.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -58,8 +62,6 @@ MIDDLEWARE = [
     # /healthz needs none of what follows (reliefjobs/health.py).
     "reliefjobs.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A warm dashboard or API answer, sent again without the rest (reports/warm.py).
-    "reports.warm.WarmPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reliefjobs.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,9 +4,10 @@ A logged-in request for a dashboard costs far more in Django's machinery
 (session and user look-ups, fifteen middleware, the header's template) than
 in the page itself, which is cached already (reports.cache). A request that
 asks for exactly what was just answered to the same session, with nothing
-changed since, gets that answer again from `WarmPageMiddleware`, before the
-session and authentication middleware run: one round trip to the shared
-cache and a lookup in this process's memory.
+changed since, gets that answer again from `WarmPageMiddleware`, the first
+middleware, before any other runs: one round trip to the shared cache and a
+lookup in this process's memory. The answer carries every header the other
+middleware set on it when it was answered the whole way.
 
 What "nothing changed" means is the cache key of the stored answer, read
 fresh from the shared cache on every request (one `get_many`):
@@ -19,7 +20,8 @@ fresh from the shared cache on every request (one `get_many`):
 - the dashboards' generation (reports.cache): any figure, target or
   reference data written;
 - the notices token (notices.services): any notice created or read;
-- from the request: the full path, the language and CSRF cookies, the day
+- from the request: the full path, the host (validated against
+  ALLOWED_HOSTS) and the scheme, the language and CSRF cookies, the day
   (reliefjobs.lib.clock: the page says "printed on" and which months have
   ended).
 
@@ -61,7 +63,8 @@ from reports.cache import GENERATION_KEY
 
 LOCAL_ENTRIES = 200  # per worker process: ~150 KB each for a country page (with its gzip copy)
 # Headers the answer carries over; cookies, Date and lengths are the server's business.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options")
+# Headers the answer does not carry over: its length is each variant's own.
+_DROPPED_HEADERS = ("Content-Length",)
 
 
 def warm_page(view):
@@ -116,7 +119,12 @@ def request_key(request) -> str | None:
     cache) or some token is not in the cache yet; the request goes the
     normal way.
     """
-    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+    meta = request.META
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in meta:
+        return None
+    if meta.get("CONTENT_LENGTH") not in (None, "", "0"):  # a body: the limits' business
+        return None
+    if request.path_info.startswith(settings.STATIC_URL):  # whitenoise's, with no session
         return None
     cookies = request.COOKIES
     session_key = cookies.get(settings.SESSION_COOKIE_NAME)
@@ -140,6 +148,10 @@ def request_key(request) -> str | None:
         found[GENERATION_KEY],
         found[NOTICES_TOKEN_KEY],
         request.get_full_path(),
+        # The host as ALLOWED_HOSTS validates it (a bad one is a 400 here too), and the
+        # scheme: an entry stored over HTTPS never answers plain HTTP (SSL redirect, HSTS).
+        request.get_host(),
+        request.scheme,
         cookies.get(settings.LANGUAGE_COOKIE_NAME, ""),
         cookies.get(settings.CSRF_COOKIE_NAME, ""),
         clock.today().isoformat(),
@@ -168,7 +180,7 @@ def _entry(response) -> tuple:
     made once, when it is stored."""
     body = response.content
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
-    kept = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    kept = {name: value for name, value in response.headers.items() if name not in _DROPPED_HEADERS}
     probe = HttpResponse()
     if "Vary" in kept:
         probe["Vary"] = kept["Vary"]
@@ -207,8 +219,9 @@ def _renewal_only(request, name: str, morsel) -> bool:
 class WarmPageMiddleware:
     """Sends a stored answer when this request's key has one; stores answers of @warm_page views.
 
-    Sits after the security headers' middleware (they wrap its answers too)
-    and before the session's (which a stored answer does not need).
+    Sits first: an answer it stores has been through every other middleware,
+    so a stored answer carries their headers (security, content policy, framing)
+    as they set them, and a warm request runs none of them.
     """
 
     def __init__(self, get_response):

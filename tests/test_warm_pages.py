@@ -177,3 +177,52 @@ def test_healthz_answers_before_the_sessions(client, national_manager, django_as
     assert response.content == b"ok"
     assert response["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in response
+
+
+def test_a_warm_answer_has_every_header_the_full_answer_had(client, national_manager, renders):
+    client.force_login(national_manager)
+    full = client.get(HOME)  # the whole way: renders
+    stored = client.get(HOME)
+    calls = len(renders)
+    again = client.get(HOME)
+    assert len(renders) == calls, "the third request is a warm answer"
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+        "Content-Language",
+    ):
+        assert again[name] == full[name] == stored[name], name
+
+
+def test_a_warm_candidate_with_a_host_not_allowed_is_refused(client, national_manager, renders):
+    client.force_login(national_manager)
+    _warm(client)
+    calls = len(renders)
+    refused = client.get(HOME, HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    assert len(renders) == calls
+
+
+def test_static_files_and_requests_with_a_body_never_read_the_shared_cache(
+    rf, monkeypatch, client, national_manager
+):
+    client.force_login(national_manager)  # a real session, in the cache
+    cookies = {"sessionid": client.cookies["sessionid"].value}
+    reads = []
+    real = warm.cache.get_many
+    monkeypatch.setattr(warm.cache, "get_many", lambda keys: reads.append(keys) or real(keys))
+    page = rf.get(HOME)
+    page.COOKIES = cookies
+    warm.request_key(page)
+    assert len(reads) == 1, "a page is a candidate: one read"
+    static = rf.get("/static/css/app.css")
+    static.COOKIES = cookies
+    with_body = rf.generic("GET", HOME, data=b"x" * 10, content_type="text/plain")
+    with_body.COOKIES = cookies
+    assert warm.request_key(static) is None
+    assert warm.request_key(with_body) is None
+    assert len(reads) == 1, "neither is a candidate: no read"
