@@ -218,12 +218,7 @@ REPEATS = 10  # rounds of wrk runs; every URL once a round, the medians reported
 
 def wrk(url: str, seconds: int, cookie: str | None, headers: dict | None = None) -> float:
     """Median req/s of REPEATS wrk runs of `seconds` each (one URL alone: the bare view)."""
-    samples = sorted(_wrk_once(url, seconds, cookie, headers) for _ in range(REPEATS))
-    SAMPLES[url + repr(headers)] = samples
-    return statistics.median(samples)
-
-
-SAMPLES: dict[str, list[float]] = {}
+    return statistics.median(_wrk_once(url, seconds, cookie, headers) for _ in range(REPEATS))
 
 
 def _wrk_once(url: str, seconds: int, cookie: str | None, headers: dict | None = None) -> float:

@@ -62,8 +62,8 @@ from reliefjobs.security import activity_due
 from reports.cache import GENERATION_KEY
 
 LOCAL_ENTRIES = 200  # per worker process: ~150 KB each for a country page (with its gzip copy)
-# Headers the answer carries over; cookies, Date and lengths are the server's business.
-# Headers the answer does not carry over: its length is each variant's own.
+# Every header of the full answer is carried over but its length, each variant's own
+# (cookies are not headers here, and Date is the server's).
 _DROPPED_HEADERS = ("Content-Length",)
 
 
@@ -180,12 +180,11 @@ def _entry(response) -> tuple:
     made once, when it is stored."""
     body = response.content
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+    # The full answer is not sent (its stored copy is): its headers are patched in place.
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
     kept = {name: value for name, value in response.headers.items() if name not in _DROPPED_HEADERS}
-    probe = HttpResponse()
-    if "Vary" in kept:
-        probe["Vary"] = kept["Vary"]
-    patch_vary_headers(probe, ("Cookie", "Accept-Encoding"))
-    kept |= {"Vary": probe["Vary"], "ETag": etag, "Cache-Control": "private, no-cache"}
 
     def variant(content: bytes, encoding: dict) -> tuple:
         headers = {**kept, **encoding, "Content-Length": str(len(content))}
