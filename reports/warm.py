@@ -52,6 +52,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_CACHE_PREFIX
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.response import ResponseHeaders
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
@@ -172,12 +173,22 @@ def _answer(request, entry: tuple) -> HttpResponse:
                 response[name] = value
         return response
     body, headers = gzipped if _accepts_gzip(request) else plain
-    return HttpResponse(body, status=status, headers=headers)
+    return _StoredAnswer(body, status, headers)
+
+
+class _StoredAnswer(HttpResponse):
+    """A stored answer sent again. Its headers were checked (ASCII and Latin-1, no line
+    breaks) when they were stored (`ResponseHeaders` in `_entry`); each answer gets its
+    own copy of them, not a second check of every header (a fifth of a warm answer's time)."""
+
+    def __init__(self, body: bytes, status: int, headers: ResponseHeaders):
+        super().__init__(body, status=status, content_type=headers["Content-Type"])
+        self.headers._store = headers._store.copy()
 
 
 def _entry(response) -> tuple:
     """(status, (body, headers), (gzipped body, headers), ETag): each answer's headers
-    made once, when it is stored."""
+    made and checked once, when it is stored."""
     body = response.content
     etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
     # The full answer is not sent (its stored copy is): its headers are patched in place.
@@ -187,7 +198,7 @@ def _entry(response) -> tuple:
     kept = {name: value for name, value in response.headers.items() if name not in _DROPPED_HEADERS}
 
     def variant(content: bytes, encoding: dict) -> tuple:
-        headers = {**kept, **encoding, "Content-Length": str(len(content))}
+        headers = ResponseHeaders({**kept, **encoding, "Content-Length": str(len(content))})
         return content, headers
 
     gzipped = compress_string(body)

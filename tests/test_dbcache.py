@@ -7,9 +7,13 @@ gives what Django's DatabaseCache gives.
 - an expired entry is not returned, and the read deletes it from the table.
 """
 
+import threading
+from datetime import timedelta
+
 import pytest
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from reliefjobs.dbcache import DatabaseCache
 
@@ -64,8 +68,102 @@ def test_an_expired_entry_is_not_returned_and_the_read_deletes_it():
 
 
 def _day_ago():
-    from datetime import timedelta
-
     from django.core.cache.backends import db
 
     return db.tz_now() - timedelta(days=1)
+
+
+# SQLite: a read that finds the table as the same connection last read it is not read
+# again (reliefjobs.dbcache._SQLiteReads). Business rule: no read ever returns what another
+# worker or this connection has changed since, and nothing rolled back is returned.
+# The other connection is another thread's (its own connection to the same database), as
+# another worker's would be; the tests run outside a transaction, as a worker's reads do.
+# On PostgreSQL every read reads the table: the same answers, one query each.
+
+
+def _reads_of_the_table(cache, keys) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as queries:
+        found = cache.get_many(keys)
+    return found, sum(TABLE in q["sql"] for q in queries.captured_queries)
+
+
+def _in_another_connection(work) -> None:
+    def run():
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def _repeat_reads() -> int:
+    """Table reads of a repeated read with nothing changed: none on SQLite."""
+    return 0 if connection.vendor == "sqlite" else 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_read_sees_a_commit_by_another_connection_at_once():
+    cache = DatabaseCache(TABLE, {})
+    cache.set("generation", "g1", None)
+    cache.set("session", {"user": "7"})
+    keys = ["session", "generation"]
+    assert _reads_of_the_table(cache, keys) == ({"session": {"user": "7"}, "generation": "g1"}, 1)
+    assert _reads_of_the_table(cache, keys)[1] == _repeat_reads()
+
+    _in_another_connection(lambda: DatabaseCache(TABLE, {}).set("generation", "g2", None))
+    assert _reads_of_the_table(cache, keys) == ({"session": {"user": "7"}, "generation": "g2"}, 1)
+
+    _in_another_connection(lambda: DatabaseCache(TABLE, {}).delete("session"))  # a logout
+    assert _reads_of_the_table(cache, keys) == ({"generation": "g2"}, 1)
+    assert cache.get("generation") == "g2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_read_sees_any_write_of_its_own_connection():
+    cache, other = DatabaseCache(TABLE, {}), DjangoDatabaseCache(TABLE, {})
+    cache.set("token", "t1", None)
+    assert cache.get_many(["token"]) == {"token": "t1"}
+    other.set("token", "t2", None)  # Django's backend, the same connection
+    assert _reads_of_the_table(cache, ["token"]) == ({"token": "t2"}, 1)
+    with connection.cursor() as cursor:  # and plain SQL
+        cursor.execute(f"DELETE FROM {TABLE} WHERE cache_key = %s", [cache.make_key("token")])
+    assert _reads_of_the_table(cache, ["token"]) == ({}, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_rolled_back_is_returned_and_reads_in_a_transaction_read_the_table():
+    cache = DatabaseCache(TABLE, {})
+    cache.set("token", "kept", None)
+    assert cache.get("token") == "kept"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cache.set("token", "rolled back", None)
+        assert _reads_of_the_table(cache, ["token"]) == ({"token": "rolled back"}, 1)
+        assert _reads_of_the_table(cache, ["token"]) == ({"token": "rolled back"}, 1)
+        raise RuntimeError
+    assert cache.get("token") == "kept"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_read_does_not_return_an_entry_expired_since(monkeypatch):
+    from django.core.cache.backends import db
+
+    cache = DatabaseCache(TABLE, {})
+    cache.set("session", {"user": "7"}, 60)
+    cache.set("token", "t1", None)
+    assert cache.get_many(["session", "token"]) == {"session": {"user": "7"}, "token": "t1"}
+    later = db.tz_now() + timedelta(seconds=61)
+    monkeypatch.setattr(db, "tz_now", lambda: later)
+    assert cache.get_many(["session", "token"]) == {"token": "t1"}
+    assert _rows(cache.make_key("session")) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_read_gets_its_own_objects():
+    cache = DatabaseCache(TABLE, {})
+    cache.set("session", {"user": "7"})
+    first = cache.get("session")
+    first["user"] = "changed without a save"
+    assert cache.get("session") == {"user": "7"}
