@@ -1,23 +1,31 @@
 """Several workers, one shared cache: a save is seen at once by every worker.
 
-The production set-up of the README, for real: gunicorn with three worker
-processes, `CACHE_URL=redis://…` (a Redis of the test's own, started on a free
-port, run as a cache without persistence), DEBUG off, the suite's PostgreSQL
-database. The test warms every worker's view of a county office's figures,
-saves the month through the month form (one request to one worker), and then
-reads the province dashboard, the progress API and the offices export through
-many concurrent requests; gunicorn's access log (with each worker's pid) shows
-they landed on every worker. Then Redis is stopped: pages still answer from
-the database and a save still succeeds; Redis comes back, and the next save
-and reads are right again.
+The production set-ups of the README, for real: gunicorn with three worker
+processes and DEBUG off, on
+
+- PostgreSQL (the suite's database) with `CACHE_URL=redis://…` (a Redis of the
+  test's own, started on a free port, run as a cache without persistence);
+- SQLite (a database file of the test's own, migrated and loaded by
+  `manage.py`) with `CACHE_URL=db://`, the database cache, whose repeated
+  reads are answered from each worker's memory while SQLite says nothing
+  has been committed since (reliefjobs.dbcache).
+
+The test warms every worker's view of a county office's figures, saves the
+month through the month form (one request to one worker), and then reads the
+province dashboard, the progress API and the offices export through many
+concurrent requests; gunicorn's access log (with each worker's pid) shows
+they landed on every worker. With Redis, Redis is then stopped: pages still
+answer from the database and a save still succeeds; Redis comes back, and
+the next save and reads are right again. On SQLite, a logout in one worker
+is then seen at once by every other.
 
 Business rules checked:
 - no read after a save shows the old figure, on any worker, on any page kind;
 - with the cache down nothing fails and nothing is lost; it recovers when the
-  cache returns.
+  cache returns;
+- after a logout no worker answers the session's pages.
 
-Needs a database server that several processes share, so it runs on
-PostgreSQL (the second half of .ci/run) and is skipped on SQLite.
+PostgreSQL and Redis run in the second half of .ci/run, SQLite in the first.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -36,8 +45,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -52,14 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 3
 YEAR, MONTH = 1405, 8
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
-        reason="needs a database server shared by processes (runs on PostgreSQL in .ci/run)",
-    ),
-    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
-]
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").split(":")[0] in ("postgres", "postgresql")
 
 
 def free_port() -> int:
@@ -147,6 +151,9 @@ class Site:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
 
+    def csrf(self) -> str:
+        return self.cookies["csrftoken"]
+
     def _keep_cookies(self, response):
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -204,21 +211,12 @@ def redis():
         server.stop()
 
 
-@pytest.fixture
-def gunicorn(redis, tmp_path):
-    db = connection.settings_dict
+@contextmanager
+def gunicorn(tmp_path: Path, database_url: str, cache_url: str):
+    """gunicorn with WORKERS workers on a free port: (port, its access log)."""
     port = free_port()
     access_log = tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CACHE_URL": f"redis://127.0.0.1:{redis.port}/0",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,  # the sessions the test signs
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SSL_REDIRECT": "0",
-        "RELIEFJOBS_TODAY": SUITE_DAY,  # the server stands on the suite's day too
-    }
+    env = {**os.environ, **server_env(database_url, cache_url)}
     env.pop("PYTEST_CURRENT_TEST", None)
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -248,6 +246,19 @@ def gunicorn(redis, tmp_path):
         errors.close()
 
 
+def server_env(database_url: str, cache_url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,  # the sessions the test signs
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SSL_REDIRECT": "0",
+        "RELIEFJOBS_TESTING": "0",
+        "RELIEFJOBS_TODAY": SUITE_DAY,  # the server stands on the suite's day too
+    }
+
+
 def workers_seen(access_log: Path, path_prefix: str) -> set[str]:
     pids = set()
     for line in access_log.read_text().splitlines():
@@ -257,10 +268,22 @@ def workers_seen(access_log: Path, path_prefix: str) -> set[str]:
     return pids
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the suite's PostgreSQL (second half of .ci/run)")
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_a_save_is_seen_at_once_by_every_worker_and_survives_the_cache_going_down(
-    gunicorn, redis, zanjan_staff
+    redis, zanjan_staff, tmp_path
 ):
-    port, access_log = gunicorn
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    with gunicorn(tmp_path, database_url, f"redis://127.0.0.1:{redis.port}/0") as server:
+        _save_and_read_through_redis(server, redis, zanjan_staff)
+
+
+def _save_and_read_through_redis(server, redis, zanjan_staff):
+    port, access_log = server
     # select_related: the reading threads must not open database connections of their own
     office = (
         CountyOffice.objects.select_related("province")
@@ -293,3 +316,82 @@ def test_a_save_is_seen_at_once_by_every_worker_and_survives_the_cache_going_dow
     site.save_jobs(office, scheme, 910)
     read_everywhere(site, office, 910)
     assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 910
+
+
+# SQLite: a database file every worker opens, set up as an operator would (migrate,
+# then the reference data), and a staff user of Zanjan with a session, made by the
+# same settings the server runs with.
+SQLITE_SETUP = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.management import call_command
+from programs.models import CountyOffice, Province, Scheme, User
+from reliefjobs.security import TOUCH_KEY
+import time
+call_command("load_reference", verbosity=0)
+province = Province.objects.get(code="IR-19")
+user = User.objects.create_user("zanjan_staff", role="staff", province=province, is_staff=True)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "reliefjobs.auth.CachedModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session[TOUCH_KEY] = int(time.time())
+session.create()
+office = CountyOffice.objects.filter(province=province).order_by("name").first()
+print(json.dumps({"session": session.session_key, "office": office.pk,
+                  "scheme": Scheme.objects.order_by("pk").first().pk}))
+"""
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="runs once, in the SQLite half of .ci/run")
+def test_on_sqlite_a_save_and_a_logout_are_seen_at_once_by_every_worker(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'reliefjobs.sqlite3'}"
+    env = {**os.environ, **server_env(database_url, "db://")}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
+    made = subprocess.run(
+        [*manage, "shell", "-v", "0", "-c", SQLITE_SETUP],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    made = json.loads(made.stdout.strip().splitlines()[-1])
+    database = sqlite3.connect(tmp_path / "reliefjobs.sqlite3")
+    name, code = database.execute(
+        "SELECT o.name, p.code FROM programs_countyoffice o "
+        "JOIN programs_province p ON p.id = o.province_id WHERE o.id = ?",
+        [made["office"]],
+    ).fetchone()
+    office = SimpleNamespace(pk=made["office"], name=name, province=SimpleNamespace(code=code))
+    scheme = SimpleNamespace(pk=made["scheme"])
+
+    def saved_jobs():
+        (jobs,) = database.execute(
+            "SELECT jobs FROM programs_monthlyreport WHERE office_id = ? AND year = ? AND month = ?",
+            [office.pk, YEAR, MONTH],
+        ).fetchone()
+        return jobs
+
+    with gunicorn(tmp_path, database_url, "db://") as (port, access_log):
+        site = Site(port, made["session"])
+        site.save_jobs(office, scheme, 11)
+        assert saved_jobs() == 11
+        read_everywhere(site, office, 11)  # every worker has the page, the API and the file
+        for jobs in (12, 345):
+            site.save_jobs(office, scheme, jobs)
+            assert saved_jobs() == jobs
+            read_everywhere(site, office, jobs)
+        assert len(workers_seen(access_log, "/api/v1/progress")) == WORKERS
+
+        status, _page = site.request("/accounts/logout/", {"csrfmiddlewaretoken": site.csrf()})
+        assert status in (200, 302)
+        api = f"/api/v1/progress?year={YEAR}&province={office.province.code}"
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda _: site.request(api)[0], range(24)))
+        assert 200 not in statuses and set(statuses) <= {401, 403}, statuses
+        assert len(workers_seen(access_log, "/api/v1/progress")) == WORKERS
+    database.close()
