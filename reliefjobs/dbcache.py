@@ -108,10 +108,11 @@ class DatabaseCache(db.DatabaseCache):
     def _sqlite_reads(self, connection) -> tuple[_SQLiteReads | None, tuple | None]:
         """This connection's earlier reads and the table's state now, before the read
         (a commit after it makes the state differ next time); (None, None) where
-        they may not be used: not SQLite, or inside a transaction."""
+        they may not be used: not SQLite, or inside a transaction (atomic or not)."""
         if connection.vendor != "sqlite" or connection.in_atomic_block:
             return None, None
-        connection.ensure_connection()
+        if not connection.get_autocommit():  # opens the connection if needed
+            return None, None
         raw = connection.connection
         reads = getattr(connection, "_reliefjobs_cache_reads", None)
         if reads is None or reads.raw is not raw:

@@ -147,6 +147,22 @@ def test_nothing_rolled_back_is_returned_and_reads_in_a_transaction_read_the_tab
 
 
 @pytest.mark.django_db(transaction=True)
+def test_reads_with_autocommit_off_read_the_table():
+    cache = DatabaseCache(TABLE, {})
+    cache.set("token", "t1", None)
+    assert cache.get("token") == "t1"
+    transaction.set_autocommit(False)
+    try:
+        assert _reads_of_the_table(cache, ["token"]) == ({"token": "t1"}, 1)
+        assert _reads_of_the_table(cache, ["token"]) == ({"token": "t1"}, 1)
+    finally:
+        transaction.rollback()
+        transaction.set_autocommit(True)
+    # Back in autocommit, the table as it was read before: not read again.
+    assert _reads_of_the_table(cache, ["token"]) == ({"token": "t1"}, _repeat_reads())
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_repeated_read_does_not_return_an_entry_expired_since(monkeypatch):
     from django.core.cache.backends import db
 
