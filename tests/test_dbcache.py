@@ -4,7 +4,11 @@ gives what Django's DatabaseCache gives.
 - values set (by either backend) are read back by get and get_many, each under
   its own key, with the keys not stored left out;
 - a version is part of the key;
-- an expired entry is not returned, and the read deletes it from the table.
+- an expired entry is not returned, and the read deletes it from the table;
+- on SQLite a repeated read is answered from memory only while nothing has
+  changed: a commit by another connection, a write of the same connection, a
+  rollback and an expiry are each seen at once, reads in a transaction read
+  the table, and every read gets objects of its own.
 """
 
 import threading
