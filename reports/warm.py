@@ -179,7 +179,8 @@ def _answer(request, entry: tuple) -> HttpResponse:
 class _StoredAnswer(HttpResponse):
     """A stored answer sent again. Its headers were checked (ASCII and Latin-1, no line
     breaks) when they were stored (`ResponseHeaders` in `_entry`); each answer gets its
-    own copy of them, not a second check of every header (a fifth of a warm answer's time)."""
+    own copy of them, not a second check of every header (about a tenth of a warm
+    answer's time in cProfile)."""
 
     def __init__(self, body: bytes, status: int, headers: ResponseHeaders):
         super().__init__(body, status=status, content_type=headers["Content-Type"])
