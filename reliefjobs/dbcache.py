@@ -80,10 +80,11 @@ class DatabaseCache(db.DatabaseCache):
         key_map = {self.make_key(key, version=version): key for key in keys}
         connection = connections[router.db_for_read(self.cache_model_class)]
         reads, state = self._sqlite_reads(connection)
+        read_key = (self._table, *key_map)
         # The clock Django's writes stamp the expiry with (not the app's business clock).
         at = db.tz_now()
         if reads is not None:
-            rows = reads.get((self._table, *key_map), state)
+            rows = reads.get(read_key, state)
             if rows is not None and all(expires >= at for _key, _value, expires in rows):
                 return {key_map[key]: pickle.loads(value) for key, value, _expires in rows}
         with connection.cursor() as cursor:
@@ -102,7 +103,7 @@ class DatabaseCache(db.DatabaseCache):
         if expired:
             self._base_delete_many(expired)
         elif reads is not None:
-            reads.put((self._table, *key_map), state, rows)
+            reads.put(read_key, state, rows)
         return {key_map[key]: pickle.loads(value) for key, value, _expires in rows}
 
     def _sqlite_reads(self, connection) -> tuple[_SQLiteReads | None, tuple | None]:

@@ -723,8 +723,24 @@ def _data_size() -> dict:
     }
 
 
-def phase_setup() -> dict:
+def logged_in_session(user) -> str:
+    """The key of a new session in which `user` is logged in, as a login would leave it
+    (its inactivity timer just restarted): for a server started by the bench or a test."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from reliefjobs.security import TOUCH_KEY
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "reliefjobs.auth.CachedModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[TOUCH_KEY] = int(time.time())
+    session.create()
+    return session.session_key
+
+
+def phase_setup() -> dict:
     from django.core.management import call_command
 
     from programs.models import CountyOffice, Province, User
@@ -777,12 +793,7 @@ def phase_setup() -> dict:
                 )
             )
     apply_targets(values=targets, by=admin)
-    session = SessionStore()
-    session["_auth_user_id"] = str(national.pk)
-    session["_auth_user_backend"] = "reliefjobs.auth.CachedModelBackend"
-    session["_auth_user_hash"] = national.get_session_auth_hash()
-    session["_last_activity"] = int(time.time())
-    session.create()
+    session_key = logged_in_session(national)
     from django.conf import settings
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
@@ -797,7 +808,7 @@ def phase_setup() -> dict:
             "runs_s": [round(r, 2) for r in runs],
         },
         "data": _data_size(),
-        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}; "
         f"{settings.CSRF_COOKIE_NAME}={csrf}",
     }
 

@@ -279,43 +279,39 @@ def test_a_save_is_seen_at_once_by_every_worker_and_survives_the_cache_going_dow
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     with gunicorn(tmp_path, database_url, f"redis://127.0.0.1:{redis.port}/0") as server:
-        _save_and_read_through_redis(server, redis, zanjan_staff)
+        port, access_log = server
+        # select_related: the reading threads must not open database connections of their own
+        office = (
+            CountyOffice.objects.select_related("province")
+            .filter(province=zanjan_staff.province)
+            .order_by("name")
+            .first()
+        )
+        scheme = Scheme.objects.order_by("pk").first()
+        client = Client()
+        client.force_login(zanjan_staff)
+        site = Site(port, client.cookies["sessionid"].value)
 
+        site.save_jobs(office, scheme, 11)
+        assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 11
+        read_everywhere(site, office, 11)  # every worker has the page, the API and the file cached
 
-def _save_and_read_through_redis(server, redis, zanjan_staff):
-    port, access_log = server
-    # select_related: the reading threads must not open database connections of their own
-    office = (
-        CountyOffice.objects.select_related("province")
-        .filter(province=zanjan_staff.province)
-        .order_by("name")
-        .first()
-    )
-    scheme = Scheme.objects.order_by("pk").first()
-    client = Client()
-    client.force_login(zanjan_staff)
-    site = Site(port, client.cookies["sessionid"].value)
+        for jobs in (12, 345):
+            site.save_jobs(office, scheme, jobs)
+            read_everywhere(site, office, jobs)
+        assert len(workers_seen(access_log, "/api/v1/progress")) == WORKERS
 
-    site.save_jobs(office, scheme, 11)
-    assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 11
-    read_everywhere(site, office, 11)  # every worker has the page, the API and the file cached
+        redis.stop()  # the cache goes down: pages from the database, saves still succeed
+        read_everywhere(site, office, 345, rounds=8)
+        site.save_jobs(office, scheme, 678)
+        assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 678
+        read_everywhere(site, office, 678, rounds=8)
 
-    for jobs in (12, 345):
-        site.save_jobs(office, scheme, jobs)
-        read_everywhere(site, office, jobs)
-    assert len(workers_seen(access_log, "/api/v1/progress")) == WORKERS
-
-    redis.stop()  # the cache goes down: pages from the database, saves still succeed
-    read_everywhere(site, office, 345, rounds=8)
-    site.save_jobs(office, scheme, 678)
-    assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 678
-    read_everywhere(site, office, 678, rounds=8)
-
-    redis.start()  # it comes back (empty, as a cache without persistence does)
-    read_everywhere(site, office, 678)
-    site.save_jobs(office, scheme, 910)
-    read_everywhere(site, office, 910)
-    assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 910
+        redis.start()  # it comes back (empty, as a cache without persistence does)
+        read_everywhere(site, office, 678)
+        site.save_jobs(office, scheme, 910)
+        read_everywhere(site, office, 910)
+        assert MonthlyReport.objects.get(office=office, year=YEAR, month=MONTH).jobs == 910
 
 
 # SQLite: a database file every worker opens, set up as an operator would (migrate,
@@ -323,23 +319,14 @@ def _save_and_read_through_redis(server, redis, zanjan_staff):
 # same settings the server runs with.
 SQLITE_SETUP = """
 import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.management import call_command
 from programs.models import CountyOffice, Province, Scheme, User
-from reliefjobs.security import TOUCH_KEY
-import time
+from reports.bench import logged_in_session
 call_command("load_reference", verbosity=0)
 province = Province.objects.get(code="IR-19")
 user = User.objects.create_user("zanjan_staff", role="staff", province=province, is_staff=True)
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "reliefjobs.auth.CachedModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session[TOUCH_KEY] = int(time.time())
-session.create()
 office = CountyOffice.objects.filter(province=province).order_by("name").first()
-print(json.dumps({"session": session.session_key, "office": office.pk,
+print(json.dumps({"session": logged_in_session(user), "office": office.pk,
                   "scheme": Scheme.objects.order_by("pk").first().pk}))
 """
 
